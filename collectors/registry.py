@@ -1,0 +1,25 @@
+"""The collectors, in an explicit list (no package walking). Order is collection order."""
+
+from __future__ import annotations
+
+from collectors import iam, organizations, sts
+from collectors.spec import Collector
+
+ORGANIZATION_COLLECTORS: tuple[Collector, ...] = (organizations.COLLECTOR,)
+# sts runs first in every account: it names the identity every later call is recorded under.
+ACCOUNT_COLLECTORS: tuple[Collector, ...] = (sts.COLLECTOR, iam.COLLECTOR)
+
+ALL_COLLECTORS: tuple[Collector, ...] = ORGANIZATION_COLLECTORS + ACCOUNT_COLLECTORS
+
+# What --services accepts; sts is always collected.
+SELECTABLE = tuple(c.name for c in ALL_COLLECTORS if c.name != "sts")
+
+
+def collectors_named(names: list[str] | tuple[str, ...] | None) -> tuple[Collector, ...]:
+    """The collectors for a --services selection (None: all); unknown names raise ValueError."""
+    if not names:
+        return ALL_COLLECTORS
+    unknown = sorted(set(names) - set(SELECTABLE))
+    if unknown:
+        raise ValueError(f"unknown service(s): {', '.join(unknown)} (known: {', '.join(SELECTABLE)})")
+    return tuple(c for c in ALL_COLLECTORS if c.name in names or c.name == "sts")
