@@ -1,0 +1,46 @@
+"""Shared fixtures. Every test runs with fake AWS credentials and no real AWS config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.support.moto_server import MotoServer  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def aws_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Fake credentials, empty AWS config files in tmp, no endpoint overrides from the outside."""
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    for var in list(os.environ):
+        if var.startswith("AWS_") or var == "MOTO_ACCOUNT_ID":
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    yield home
+
+
+@pytest.fixture(scope="session")
+def moto_server_session() -> Iterator[MotoServer]:
+    server = MotoServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def moto_server(moto_server_session: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoServer]:
+    """A clean moto server; AWS_ENDPOINT_URL points every client at it."""
+    moto_server_session.reset()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server_session.url)
+    yield moto_server_session
