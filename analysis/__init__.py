@@ -1,0 +1,1 @@
+"""Offline analysis of a snapshot. Never imports Qt; never calls AWS."""

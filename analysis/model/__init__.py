@@ -1,0 +1,1 @@
+"""Normalizers: raw snapshot pages to frozen, typed records (one module per service)."""
