@@ -264,7 +264,8 @@ class CallExecutor:
                 if state not in op.poll.until and attempts < op.poll.max_polls:
                     if self._cancelled():
                         raise CollectionCancelled()
-                    time.sleep(op.poll.interval_s)
+                    # Short first waits (the report is often ready at once), then the op's interval.
+                    time.sleep(min(op.poll.interval_s, 0.25 * 2 ** (attempts - 1)))
                     continue
                 if state not in op.poll.until:
                     outcome, code, message = OUTCOME_ERROR, "PollTimeout", f"{op.poll.path} stayed {state!r}"

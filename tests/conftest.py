@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# moto: skip loading ~1,200 default AMIs into every EC2 backend (seconds per account otherwise).
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 from tests.support.moto_server import MotoServer  # noqa: E402
 
