@@ -1,8 +1,8 @@
 """AWS Org Audit Workbench: the GUI by default, subcommands for headless work.
 
-    python main.py [SNAPSHOT]        open the GUI (optionally on a snapshot)
-    python main.py demo              build (once) and open the demo organization
-    python main.py --help            every subcommand
+python main.py [SNAPSHOT]        open the GUI (optionally on a snapshot)
+python main.py demo              build (once) and open the demo organization
+python main.py --help            every subcommand
 """
 
 from __future__ import annotations

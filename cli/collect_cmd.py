@@ -36,23 +36,46 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--profile", help="AWS profile to start from (default: AWS_PROFILE or default)")
     p.add_argument("--out", help="the snapshot file to write (must not exist, unless --resume)")
-    p.add_argument("--resume", nargs="?", const=True, metavar="FILE",
-                   help="finish an interrupted collection (FILE, or the --out file) without redoing completed calls")
-    p.add_argument("--via", choices=("organizations", "sso"), default=None,
-                   help="how to enter member accounts: assume a member role from the management account "
-                   "(organizations, default) or take IAM Identity Center role credentials (sso)")
-    p.add_argument("--member-role", default=None, help="role assumed in each member account "
-                   "(default OrganizationAccountAccessRole)")
+    p.add_argument(
+        "--resume",
+        nargs="?",
+        const=True,
+        metavar="FILE",
+        help="finish an interrupted collection (FILE, or the --out file) without redoing completed calls",
+    )
+    p.add_argument(
+        "--via",
+        choices=("organizations", "sso"),
+        default=None,
+        help="how to enter member accounts: assume a member role from the management account "
+        "(organizations, default) or take IAM Identity Center role credentials (sso)",
+    )
+    p.add_argument(
+        "--member-role",
+        default=None,
+        help="role assumed in each member account (default OrganizationAccountAccessRole)",
+    )
     p.add_argument("--external-id", default=None, help="external id for the member role, if it requires one")
-    p.add_argument("--sso-role", default=None, help="permission set role to use in each account with --via sso")
+    p.add_argument(
+        "--sso-role", default=None, help="permission set role to use in each account with --via sso"
+    )
     p.add_argument("--accounts", nargs="+", default=None, metavar="ID", help="only these account ids")
     p.add_argument("--ous", nargs="+", default=None, metavar="OU", help="only accounts under these OU ids")
     p.add_argument("--regions", default=None, help="comma-separated regions (default: every enabled region)")
-    p.add_argument("--services", nargs="+", default=None, metavar="NAME",
-                   help=f"only these collectors ({', '.join(SELECTABLE)})")
+    p.add_argument(
+        "--services",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help=f"only these collectors ({', '.join(SELECTABLE)})",
+    )
     p.add_argument("--workers", type=int, default=8, help="concurrent accounts/regions (default 8)")
-    p.add_argument("--retry-mode", choices=("standard", "adaptive"), default="standard",
-                   help="botocore retry mode (adaptive also rate-limits on throttling)")
+    p.add_argument(
+        "--retry-mode",
+        choices=("standard", "adaptive"),
+        default="standard",
+        help="botocore retry mode (adaptive also rate-limits on throttling)",
+    )
     p.add_argument("--max-attempts", type=int, default=10, help="botocore attempts per request (default 10)")
     p.set_defaults(func=run)
 
@@ -77,13 +100,23 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     previous = _install_interrupt(stop)
     try:
-        factory = ClientFactory(retry_mode=args.retry_mode, max_attempts=args.max_attempts,
-                                max_pool=max(10, request.max_workers * 2))
+        factory = ClientFactory(
+            retry_mode=args.retry_mode,
+            max_attempts=args.max_attempts,
+            max_pool=max(10, request.max_workers * 2),
+        )
         access = _access_for(request, factory)
-        logging.getLogger("collectors").info("collect %s: %s", "resume" if resume else "start",
-                                             request.to_manifest() | {"external_id": None})
-        result = collect(request=request, access=access, factory=factory, writer=writer, progress=progress,
-                         cancelled=stop.is_set)
+        logging.getLogger("collectors").info(
+            "collect %s: %s", "resume" if resume else "start", request.to_manifest() | {"external_id": None}
+        )
+        result = collect(
+            request=request,
+            access=access,
+            factory=factory,
+            writer=writer,
+            progress=progress,
+            cancelled=stop.is_set,
+        )
     finally:
         progress.close()
         signal.signal(signal.SIGINT, previous)
@@ -100,7 +133,9 @@ def run(args: argparse.Namespace) -> int:
 def _target_path(args: argparse.Namespace) -> tuple[Path, bool]:
     if isinstance(args.resume, str):
         if args.out and Path(args.out) != Path(args.resume):
-            raise CliError("give the file to resume either as --resume FILE or as --out FILE --resume, not both")
+            raise CliError(
+                "give the file to resume either as --resume FILE or as --out FILE --resume, not both"
+            )
         return Path(args.resume), True
     if not args.out:
         raise CliError("--out FILE is required (the snapshot to write)")
@@ -119,10 +154,16 @@ def _request_from_args(args: argparse.Namespace) -> CollectionRequest:
         if not (account.isdigit() and len(account) == 12):
             raise CliError(f"--accounts: {account!r} is not a 12-digit account id")
     return CollectionRequest(
-        method=args.via or "organizations", profile=args.profile,
-        member_role=args.member_role or "OrganizationAccountAccessRole", external_id=args.external_id,
-        sso_role=args.sso_role, accounts=tuple(args.accounts or ()), ous=tuple(args.ous or ()),
-        regions=regions, services=services, max_workers=args.workers,
+        method=args.via or "organizations",
+        profile=args.profile,
+        member_role=args.member_role or "OrganizationAccountAccessRole",
+        external_id=args.external_id,
+        sso_role=args.sso_role,
+        accounts=tuple(args.accounts or ()),
+        ous=tuple(args.ous or ()),
+        regions=regions,
+        services=services,
+        max_workers=args.workers,
     )
 
 
@@ -150,8 +191,12 @@ def _access_for(request: CollectionRequest, factory: ClientFactory) -> AccountAc
         if not request.profile:
             raise CliError("--via sso needs --profile naming an SSO profile")
         return SsoAccess(factory=factory, profile=request.profile, sso_role=request.sso_role)
-    return OrganizationsAccess(factory=factory, profile=request.profile, member_role=request.member_role,
-                               external_id=request.external_id)
+    return OrganizationsAccess(
+        factory=factory,
+        profile=request.profile,
+        member_role=request.member_role,
+        external_id=request.external_id,
+    )
 
 
 def _attach_log(log_path: Path) -> logging.Handler:
@@ -183,17 +228,23 @@ def _summarize(result: CollectionResult, path: Path, log_path: Path) -> int:
     out = sys.stdout
     problems = {k: v for k, v in result.accounts.items() if v.status not in ("collected",)}
     out.write(f"snapshot: {path}\n")
-    out.write(f"status: {result.status}; {len(result.accounts)} account(s), {result.calls} calls "
-              f"({result.replayed} replayed from the earlier run), {result.errors} errors, "
-              f"{result.denied} denied, {result.throttled} throttled then ok\n")
+    out.write(
+        f"status: {result.status}; {len(result.accounts)} account(s), {result.calls} calls "
+        f"({result.replayed} replayed from the earlier run), {result.errors} errors, "
+        f"{result.denied} denied, {result.throttled} throttled then ok\n"
+    )
     for account_id, outcome in sorted(problems.items()):
-        out.write(f"  {account_id} {outcome.name}: {outcome.status}"
-                  f"{': ' + outcome.detail if outcome.detail else ''}"
-                  f"{f' ({outcome.denied_calls} denied, {outcome.failed_calls} failed calls)' if outcome.denied_calls or outcome.failed_calls else ''}\n")
+        out.write(
+            f"  {account_id} {outcome.name}: {outcome.status}"
+            f"{': ' + outcome.detail if outcome.detail else ''}"
+            f"{f' ({outcome.denied_calls} denied, {outcome.failed_calls} failed calls)' if outcome.denied_calls or outcome.failed_calls else ''}\n"
+        )
     out.write(f"log: {log_path}\n")
     if result.status != "complete":
-        print(f"error: collection stopped: {result.message}; resume with: main.py collect --resume {path}",
-              file=sys.stderr)
+        print(
+            f"error: collection stopped: {result.message}; resume with: main.py collect --resume {path}",
+            file=sys.stderr,
+        )
         return EXIT_STOPPED
     if problems or result.errors or result.denied:
         return EXIT_PARTIAL

@@ -14,8 +14,9 @@ from collectors.runner import ProgressEvent
 class TerminalProgress:
     """Renders :class:`ProgressEvent` s. Thread-safe: the runner calls it from worker threads."""
 
-    def __init__(self, *, stream: TextIO | None = None, interactive: bool | None = None,
-                 min_interval_s: float = 0.1) -> None:
+    def __init__(
+        self, *, stream: TextIO | None = None, interactive: bool | None = None, min_interval_s: float = 0.1
+    ) -> None:
         self._stream = stream or sys.stderr
         self._interactive = self._stream.isatty() if interactive is None else interactive
         self._lock = threading.Lock()
@@ -45,10 +46,12 @@ class TerminalProgress:
         bar_w = 20
         filled = int(frac * bar_w)
         bar = "#" * filled + "." * (bar_w - filled)
-        line = (f"[{bar}] accounts {event.accounts_done}/{event.accounts_total} "
-                f"units {event.units_done}/{event.units_total} calls {event.calls}"
-                f"{f' (replayed {event.replayed})' if event.replayed else ''} "
-                f"errors {event.errors} denied {event.denied} throttled {event.throttled}")
+        line = (
+            f"[{bar}] accounts {event.accounts_done}/{event.accounts_total} "
+            f"units {event.units_done}/{event.units_total} calls {event.calls}"
+            f"{f' (replayed {event.replayed})' if event.replayed else ''} "
+            f"errors {event.errors} denied {event.denied} throttled {event.throttled}"
+        )
         where = " ".join(x for x in (event.account_id, event.region, event.service) if x)
         if where:
             line += f" | {where}"
@@ -71,6 +74,8 @@ class TerminalProgress:
 
     @staticmethod
     def _plain(event: ProgressEvent) -> str:
-        counts = (f"accounts {event.accounts_done}/{event.accounts_total}, calls {event.calls}, "
-                  f"errors {event.errors}, denied {event.denied}, throttled {event.throttled}")
+        counts = (
+            f"accounts {event.accounts_done}/{event.accounts_total}, calls {event.calls}, "
+            f"errors {event.errors}, denied {event.denied}, throttled {event.throttled}"
+        )
         return f"{event.message} ({counts})"

@@ -313,7 +313,7 @@ def _collect(run: _Run, collectors: tuple[Collector, ...]) -> None:
 
     # Organization-level collection, from the management account where we can reach it.
     portal = access.portal_accounts()
-    org_account, org_session, org_identity = home_account, (lambda: home), identity_arn
+    org_account, org_session_obj, org_identity = home_account, home, identity_arn
     org_pages: dict[str, list[Any]] = {}
     if any(c in ORGANIZATION_COLLECTORS for c in collectors) or request.method == "organizations":
         run.emit("phase", "reading the organization")
@@ -331,7 +331,7 @@ def _collect(run: _Run, collectors: tuple[Collector, ...]) -> None:
             if acct.attempt is not None:
                 run.record_access(mgmt, acct.attempt, identity_arn)
             if acct.session is not None:
-                org_account, org_session = mgmt, (lambda s=acct.session: s)
+                org_account, org_session_obj = mgmt, acct.session
                 org_identity = f"(sso) {identity_arn}"
         for collector in ORGANIZATION_COLLECTORS:
             if collector in collectors or request.method == "organizations":
@@ -341,7 +341,7 @@ def _collect(run: _Run, collectors: tuple[Collector, ...]) -> None:
                         account_id=org_account,
                         region=GLOBAL_REGION,
                         identity_arn=org_identity,
-                        session_getter=org_session,
+                        session_getter=lambda: org_session_obj,
                     )
                 )
         if org:

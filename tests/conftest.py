@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # moto: skip loading ~1,200 default AMIs into every EC2 backend (seconds per account otherwise).
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
-from tests.support.moto_server import MotoServer  # noqa: E402
+from tests.support.moto_server import MotoServer
 
 
 @pytest.fixture(autouse=True)

@@ -28,8 +28,9 @@ pytestmark = pytest.mark.server
 
 
 def main_py(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=300, **kwargs)  # type: ignore[call-overload]
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True, timeout=300, **kwargs
+    )  # type: ignore[call-overload]
 
 
 def test_collect_every_member_account_of_a_moto_server_org(moto_server: MotoServer, tmp_path: Path) -> None:
@@ -77,9 +78,22 @@ def test_killed_collection_resumes_to_the_same_result(moto_server: MotoServer, t
     assert main_py("collect", "--out", str(full), "--regions", "us-east-1", "--workers", "2").returncode == 0
 
     partial = tmp_path / "partial.snapshot"
-    proc = subprocess.Popen([sys.executable, "main.py", "collect", "--out", str(partial), "--regions",
-                             "us-east-1", "--workers", "2"], cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "main.py",
+            "collect",
+            "--out",
+            str(partial),
+            "--regions",
+            "us-east-1",
+            "--workers",
+            "2",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while _calls_in(partial) < 30 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -103,17 +117,28 @@ def test_killed_collection_resumes_to_the_same_result(moto_server: MotoServer, t
         assert b.manifest["runs"][-1]["resumed"] is True
 
 
-def test_collect_uses_a_named_profile(moto_server: MotoServer, tmp_path: Path, aws_env: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_collect_uses_a_named_profile(
+    moto_server: MotoServer, tmp_path: Path, aws_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build_org()
     (aws_env / ".aws" / "credentials").write_text(
-        "[client-mgmt]\naws_access_key_id = AKIAEXAMPLEPROFILE1\naws_secret_access_key = profilesecret\n")
+        "[client-mgmt]\naws_access_key_id = AKIAEXAMPLEPROFILE1\naws_secret_access_key = profilesecret\n"
+    )
     (aws_env / ".aws" / "config").write_text("[profile client-mgmt]\nregion = eu-west-1\n")
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     out = tmp_path / "p.snapshot"
-    done = main_py("collect", "--profile", "client-mgmt", "--out", str(out), "--regions", "us-east-1",
-                   "--services", "organizations")
+    done = main_py(
+        "collect",
+        "--profile",
+        "client-mgmt",
+        "--out",
+        str(out),
+        "--regions",
+        "us-east-1",
+        "--services",
+        "organizations",
+    )
     assert done.returncode == 0, done.stderr
     with Snapshot.open(out) as snap:
         assert snap.manifest["scope"]["profile"] == "client-mgmt"

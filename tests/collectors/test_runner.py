@@ -31,14 +31,24 @@ def org() -> Any:
         yield build_org()
 
 
-def run_collection(path: Path, factory: FaultyFactory | None = None, *, request: CollectionRequest | None = None,
-                   cancelled: Any = None, resume: bool = False) -> CollectionResult:
+def run_collection(
+    path: Path,
+    factory: FaultyFactory | None = None,
+    *,
+    request: CollectionRequest | None = None,
+    cancelled: Any = None,
+    resume: bool = False,
+) -> CollectionResult:
     factory = factory or FaultyFactory()
     writer = SnapshotWriter.resume(path) if resume else SnapshotWriter.create(path, tool_version="test")
     try:
-        return collect(request=request or CollectionRequest(regions=REGIONS),
-                       access=OrganizationsAccess(factory=factory, profile=None), factory=factory,
-                       writer=writer, cancelled=cancelled)
+        return collect(
+            request=request or CollectionRequest(regions=REGIONS),
+            access=OrganizationsAccess(factory=factory, profile=None),
+            factory=factory,
+            writer=writer,
+            cancelled=cancelled,
+        )
     finally:
         writer.close()
 
@@ -59,8 +69,11 @@ def test_collected_snapshot_equals_what_was_created(org: MotoOrg, tmp_path: Path
         assert snap.manifest["management_account_id"] == org.management
         assert snap.manifest["identity"]["Account"] == org.management
         # OU tree: every OU under the right parent; every account in its OU.
-        assert ou_parents(snap) == {org.ous["Security"]: org.root, org.ous["Workloads"]: org.root,
-                                    org.ous["Prod"]: org.ous["Workloads"]}
+        assert ou_parents(snap) == {
+            org.ous["Security"]: org.root,
+            org.ous["Workloads"]: org.root,
+            org.ous["Prod"]: org.ous["Workloads"],
+        }
         assert account_parents(snap) == org.parents
         listed = {a["Id"] for p in pages(snap, "organizations", "ListAccounts") for a in p["Accounts"]}
         assert listed == all_accounts
@@ -170,7 +183,7 @@ def test_cancelled_collection_resumes_to_the_same_result(org: MotoOrg, tmp_path:
     with Snapshot.open(partial) as snap:
         assert snap.integrity == "intact" and snap.status == "cancelled"
         done_first = {c.call_key for c in snap.calls()}
-    assert 0 < len(done_first)
+    assert len(done_first) > 0
 
     resumed_factory = FaultyFactory()
     second = run_collection(partial, resumed_factory, resume=True)
@@ -211,8 +224,10 @@ def test_every_collector_operation_is_a_read() -> None:
     for service, operation in collection_operations():
         assert operation.startswith(READ_PREFIXES) or (service, operation) in NON_GET_READS, operation
     for _, operation in SIGN_IN_OPERATIONS:
-        assert not operation.startswith(("Create", "Put", "Delete", "Update", "Attach", "Detach", "Tag"))\
+        assert (
+            not operation.startswith(("Create", "Put", "Delete", "Update", "Attach", "Detach", "Tag"))
             or operation == "CreateToken"
+        )
 
 
 def test_account_and_region_filters(org: MotoOrg, tmp_path: Path) -> None:
@@ -225,7 +240,10 @@ def test_account_and_region_filters(org: MotoOrg, tmp_path: Path) -> None:
         assert outcome.regions_disabled == ["ap-east-1"]
         assert outcome.regions_collected == ["us-east-1"]
     with Snapshot.open(path) as snap:
-        assert {c.account_id for c in snap.calls(service="iam")} == {org.accounts["prod-a"], org.accounts["prod-b"]}
+        assert {c.account_id for c in snap.calls(service="iam")} == {
+            org.accounts["prod-a"],
+            org.accounts["prod-b"],
+        }
         assert snap.manifest["scope"]["ous"] == [org.ous["Workloads"]]
 
 

@@ -30,20 +30,42 @@ from snapshot import (
 REPO = Path(__file__).resolve().parents[2]
 
 
-def record(operation: str = "ListUsers", *, account: str = "111111111111", outcome: str = "ok",
-           params: dict | None = None, code: str | None = None) -> CallRecord:
-    return CallRecord(account_id=account, region="global", service="iam", operation=operation,
-                      parameters=params or {}, identity_arn="arn:aws:iam::111111111111:role/Audit",
-                      started_at=utc_now_iso(), duration_ms=12.5, outcome=outcome, error_code=code)
+def record(
+    operation: str = "ListUsers",
+    *,
+    account: str = "111111111111",
+    outcome: str = "ok",
+    params: dict | None = None,
+    code: str | None = None,
+) -> CallRecord:
+    return CallRecord(
+        account_id=account,
+        region="global",
+        service="iam",
+        operation=operation,
+        parameters=params or {},
+        identity_arn="arn:aws:iam::111111111111:role/Audit",
+        started_at=utc_now_iso(),
+        duration_ms=12.5,
+        outcome=outcome,
+        error_code=code,
+    )
 
 
 def make_snapshot(path: Path, *, finish: bool = True) -> Path:
     with SnapshotWriter.create(path, tool_version="test") as w:
-        w.record_call(record(), [
-            {"Users": [{"UserName": "alice", "CreateDate": dt.datetime(2024, 1, 2, tzinfo=dt.UTC)}],
-             "IsTruncated": True, "Marker": "m1", "ResponseMetadata": {"RequestId": "x"}},
-            {"Users": [{"UserName": "bob"}], "IsTruncated": False},
-        ])
+        w.record_call(
+            record(),
+            [
+                {
+                    "Users": [{"UserName": "alice", "CreateDate": dt.datetime(2024, 1, 2, tzinfo=dt.UTC)}],
+                    "IsTruncated": True,
+                    "Marker": "m1",
+                    "ResponseMetadata": {"RequestId": "x"},
+                },
+                {"Users": [{"UserName": "bob"}], "IsTruncated": False},
+            ],
+        )
         w.record_call(record("GetAccountPasswordPolicy", outcome="absent", code="NoSuchEntity"), [])
         w.record_call(record("GetCredentialReport"), [{"Content": b"user,arn\n<root_account>,arn:x\n"}])
         if finish:
@@ -63,7 +85,9 @@ def test_round_trip_keeps_pages_as_received(tmp_path: Path) -> None:
         assert "ResponseMetadata" not in first
         assert first["Marker"] == "m1" and second["Users"] == [{"UserName": "bob"}]
         absent = snap.calls(operation="GetAccountPasswordPolicy")[0]
-        assert absent.outcome == "absent" and absent.error_code == "NoSuchEntity" and snap.pages(absent.id) == []
+        assert (
+            absent.outcome == "absent" and absent.error_code == "NoSuchEntity" and snap.pages(absent.id) == []
+        )
         report = snap.calls(operation="GetCredentialReport")[0]
         assert snap.pages(report.id)[0]["Content"].startswith("user,arn")
         assert [r["status"] for r in snap.manifest["runs"]] == ["complete"]
@@ -105,8 +129,10 @@ def test_changed_page_body_is_named_by_verify(tmp_path: Path) -> None:
     conn.close()
     report = verify_snapshot(path)
     assert not report.ok and report.integrity == "tampered"
-    assert any("call 1 (iam:ListUsers in 111111111111/global) page 1" in p and "SHA-256" in p
-               for p in report.problems)
+    assert any(
+        "call 1 (iam:ListUsers in 111111111111/global) page 1" in p and "SHA-256" in p
+        for p in report.problems
+    )
     # The file still opens (the digest is over page digests), but reading the forged page fails loudly.
     with Snapshot.open(path) as snap, pytest.raises(PageTamperedError):
         snap.pages(1)
@@ -115,7 +141,9 @@ def test_changed_page_body_is_named_by_verify(tmp_path: Path) -> None:
 def test_changed_call_row_is_detected_on_open_and_named_by_verify(tmp_path: Path) -> None:
     path = make_snapshot(tmp_path / "t.snapshot")
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE calls SET outcome = 'ok', error_code = NULL WHERE operation = 'GetAccountPasswordPolicy'")
+    conn.execute(
+        "UPDATE calls SET outcome = 'ok', error_code = NULL WHERE operation = 'GetAccountPasswordPolicy'"
+    )
     conn.commit()
     conn.close()
     with pytest.raises(SnapshotTamperedError, match="modified since it was collected"):
@@ -185,7 +213,7 @@ def test_newer_schema_version_is_refused_clearly(tmp_path: Path) -> None:
     conn.execute("UPDATE manifest SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    with pytest.raises(NewerSchemaError, match="schema version 99.*update the workbench"):
+    with pytest.raises(NewerSchemaError, match=r"schema version 99.*update the workbench"):
         Snapshot.open(path)
 
 
@@ -207,8 +235,11 @@ def test_writer_killed_mid_transaction_leaves_a_file_that_opens(tmp_path: Path) 
     assert Path(str(path) + "-journal").stat().st_size > 0  # a hot journal: the write was cut off
     with Snapshot.open(path) as snap:
         assert snap.integrity == "incomplete"
-        assert {c.operation for c in snap.calls()} == {"ListUsers", "GetAccountPasswordPolicy",
-                                                       "GetCredentialReport"}
+        assert {c.operation for c in snap.calls()} == {
+            "ListUsers",
+            "GetAccountPasswordPolicy",
+            "GetCredentialReport",
+        }
         assert len(snap.pages(1)) == 2
     with SnapshotWriter.resume(path) as w:
         w.finish(status="complete")
@@ -217,19 +248,28 @@ def test_writer_killed_mid_transaction_leaves_a_file_that_opens(tmp_path: Path) 
 
 def test_verify_cli(tmp_path: Path) -> None:
     path = make_snapshot(tmp_path / "v.snapshot")
-    ok = subprocess.run([sys.executable, "main.py", "verify", str(path)], cwd=REPO, capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "main.py", "verify", str(path)], cwd=REPO, capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "intact" in ok.stdout
-    js = subprocess.run([sys.executable, "main.py", "verify", str(path), "--json"], cwd=REPO, capture_output=True,
-                        text=True)
+    js = subprocess.run(
+        [sys.executable, "main.py", "verify", str(path), "--json"], cwd=REPO, capture_output=True, text=True
+    )
     assert json.loads(js.stdout)["integrity"] == "intact"
     conn = sqlite3.connect(path)
     conn.execute("UPDATE calls SET account_id = '999999999999' WHERE id = 2")
     conn.commit()
     conn.close()
-    bad = subprocess.run([sys.executable, "main.py", "verify", str(path)], cwd=REPO, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "main.py", "verify", str(path)], cwd=REPO, capture_output=True, text=True
+    )
     assert bad.returncode == 1 and "TAMPERED" in bad.stdout and "record changed" in bad.stdout
-    missing = subprocess.run([sys.executable, "main.py", "verify", str(tmp_path / "nope")], cwd=REPO,
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, "main.py", "verify", str(tmp_path / "nope")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode == 2
     assert missing.stderr.strip().count("\n") == 0 and "no such file" in missing.stderr
     assert "Traceback" not in missing.stderr

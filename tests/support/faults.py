@@ -37,8 +37,9 @@ def query_error(code: str, message: str, status: int) -> AWSResponse:
 def json_error(code: str, message: str, status: int) -> AWSResponse:
     """An error as the JSON protocol (Organizations, SSO...) sends it."""
     body = f'{{"__type":"{code}","message":"{message}"}}'.encode()
-    return AWSResponse("https://example.invalid/", status, {"Content-Type": "application/x-amz-json-1.1"},
-                       _Raw(body))
+    return AWSResponse(
+        "https://example.invalid/", status, {"Content-Type": "application/x-amz-json-1.1"}, _Raw(body)
+    )
 
 
 Rule = Callable[[str, str, dict[str, Any]], AWSResponse | None]

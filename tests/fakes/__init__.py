@@ -1,0 +1,1 @@
+"""Fake AWS services on loopback for what moto does not implement."""
