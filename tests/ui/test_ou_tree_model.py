@@ -77,7 +77,9 @@ def test_structure_and_columns(realistic: OrganizationModel) -> None:
     assert names_under(model, prod) == ["PCI", "payments-prod", "web-prod"]
     pci = model.index(0, 0, prod)
     card = model.index(0, 0, pci)
-    row = [model.index(card.row(), c, pci).data() for c in (COL_NAME, COL_ID, COL_KIND, COL_STATUS, COL_POLICIES)]
+    row = [
+        model.index(card.row(), c, pci).data() for c in (COL_NAME, COL_ID, COL_KIND, COL_STATUS, COL_POLICIES)
+    ]
     assert row == ["cardholder-data", "777777777777", "Account", "ACTIVE", "SCP 2"]
     assert model.index(root.row(), COL_POLICIES, QModelIndex()).data() == "SCP 2 · RCP 1"
     assert model.index(workloads.row(), COL_POLICIES, root).data() == "SCP 2 · Tag 1"

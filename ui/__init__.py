@@ -1,0 +1,1 @@
+"""The Qt shell: main window, views, item models, dialogs and the worker bridge."""

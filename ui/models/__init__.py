@@ -1,0 +1,1 @@
+"""Qt item models and proxies that adapt the pure analysis records."""

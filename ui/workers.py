@@ -1,0 +1,147 @@
+"""The thread bridge: run a plain function off the GUI thread, hear about it on the GUI thread.
+
+Long work in this project is a plain function ``fn(progress, cancelled)``
+(see DESIGN.md, "Pure core, thin Qt shell"). ``FunctionWorker`` runs one such
+call on its own ``QThread`` and re-emits progress, result and error from an
+object that lives on the GUI thread, so whatever listens to them runs on the
+GUI thread even when it is a plain Python callable (PySide6 calls a plain
+callable directly, in the emitting thread, unless a receiver object says
+otherwise).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from analysis.model.organizations import OrganizationModel, build_organization
+from snapshot import Snapshot
+
+Progress = Callable[[Any], None]
+Cancelled = Callable[[], bool]
+Job = Callable[[Progress, Cancelled], Any]
+
+
+class _JobThread(QThread):
+    """Runs the job; its signals are only connected, queued, to the ``FunctionWorker``."""
+
+    reported = Signal(object)
+    done = Signal(object, object)  # (result, exception or None)
+
+    def __init__(self, *, job: Job, cancel_event: threading.Event) -> None:
+        super().__init__()
+        self._job = job
+        self._cancel_event = cancel_event
+
+    def run(self) -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = self._job(self.reported.emit, self._cancel_event.is_set)
+        except BaseException as exc:  # delivered to the GUI thread, never swallowed
+            error = exc
+        self.done.emit(result, error)
+
+
+class FunctionWorker(QObject):
+    """One run of ``job(progress, cancelled)`` on a thread of its own.
+
+    Signals, all on the GUI thread: ``progress(value)``, then exactly one of
+    ``succeeded(result)`` or ``failed(exception)``, then ``finished()``; by
+    ``finished`` the thread has ended.
+    """
+
+    progress = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, *, job: Job, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel_event = threading.Event()
+        self._thread: _JobThread | None = _JobThread(job=job, cancel_event=self._cancel_event)
+        self._thread.reported.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._thread.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        self._started = False
+        self._finished = False
+
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a FunctionWorker runs once")
+        self._started = True
+        assert self._thread is not None
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the job to stop; it sees ``cancelled() == True`` from now on."""
+        self._cancel_event.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel_event.is_set()
+
+    def is_running(self) -> bool:
+        return self._started and not self._finished
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the thread has ended (for shutdown); True if it has."""
+        return self._thread is None or self._thread.wait(msecs)
+
+    @Slot(object)
+    def _on_progress(self, value: object) -> None:
+        if not self._finished:
+            self.progress.emit(value)
+
+    @Slot(object, object)
+    def _on_done(self, result: object, error: object) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.wait()  # run() has returned; the thread is ending
+            self._thread = None
+            thread.deleteLater()
+        self._finished = True
+        if error is None:
+            self.succeeded.emit(result)
+        else:
+            self.failed.emit(error)
+        self.finished.emit()
+
+
+# -- jobs the window runs ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadedSnapshot:
+    """An opened snapshot and the models the views show."""
+
+    snapshot: Snapshot
+    organization: OrganizationModel
+
+    @property
+    def path(self) -> Path:
+        return self.snapshot.path
+
+
+def load_snapshot_job(path: str, *, allow_tampered: bool = False) -> Job:
+    """A job that opens ``path`` and builds the organization model (raises ``SnapshotError``)."""
+
+    def job(progress: Progress, cancelled: Cancelled) -> LoadedSnapshot | None:
+        progress("checking the file's integrity")
+        snapshot = Snapshot.open(path, allow_tampered=allow_tampered)
+        try:
+            if cancelled():
+                snapshot.close()
+                return None
+            progress("reading the organization")
+            organization = build_organization(snapshot)
+        except BaseException:
+            snapshot.close()
+            raise
+        return LoadedSnapshot(snapshot=snapshot, organization=organization)
+
+    return job
