@@ -1,0 +1,1 @@
+"""Evidence packs (Excel workbook, evidence bundle, OCSF). Never imports Qt."""
