@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic large-organization snapshot generator (see bench/README.md)."""
