@@ -1,0 +1,255 @@
+"""The main window: menus, drag-and-drop, loading off the GUI thread, and the views. Wiring only."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from snapshot import SnapshotError, SnapshotTamperedError
+from snapshot.reader import TAMPERED
+from ui.dialogs.open_errors import OpenErrorDialog, TamperedDialog
+from ui.views.manifest_view import ManifestView
+from ui.views.ou_tree_view import OuTreeView
+from ui.workers import FunctionWorker, LoadedSnapshot, load_snapshot_job
+
+log = logging.getLogger("ui")
+
+APP_TITLE = "AWS Org Audit Workbench"
+RECENT_KEY = "recent_files"
+MAX_RECENT = 10
+FILE_FILTER = "Snapshots (*.awb *.snapshot *.sqlite *.db);;All files (*)"
+PAGE_EMPTY, PAGE_LOADING, PAGE_VIEWS = range(3)
+
+
+class MainWindow(QMainWindow):
+    """Opens one snapshot at a time and shows its manifest and organization."""
+
+    snapshot_loaded = Signal(object)  # LoadedSnapshot
+    open_failed = Signal(str)  # the one-line message shown to the user
+
+    def __init__(self, *, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings()
+        self.loaded: LoadedSnapshot | None = None
+        self.worker: FunctionWorker | None = None
+        self.dialog: OpenErrorDialog | TamperedDialog | None = None
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+
+        self.ou_view = OuTreeView()
+        self.manifest_view = ManifestView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.ou_view, "Organization")
+        self.tabs.addTab(self.manifest_view, "Manifest")
+
+        self.empty_label = QLabel(
+            "Open a snapshot with File › Open…, or drop a snapshot file onto this window."
+        )
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress_label = QLabel()
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)  # busy indicator: opening has no known length
+        self.progress_bar.setMaximumWidth(420)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_loading)
+        loading = QWidget()
+        loading_layout = QVBoxLayout(loading)
+        loading_layout.addStretch(1)
+        loading_layout.addWidget(self.progress_label)
+        loading_layout.addWidget(self.progress_bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        loading_layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        loading_layout.addStretch(1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(loading)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self.integrity_label = QLabel()
+        self.statusBar().addPermanentWidget(self.integrity_label)
+        self._build_menus()
+        self._refresh_recent_menu()
+
+    # -- menus ------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_file)
+        self.recent_menu = menu.addMenu("Open &Recent")
+        self.close_action = QAction("&Close", self, shortcut=QKeySequence.StandardKey.Close)
+        self.close_action.triggered.connect(self.close_snapshot)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        menu.insertAction(self.recent_menu.menuAction(), self.open_action)
+        menu.addSeparator()
+        menu.addAction(self.close_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        self.close_action.setEnabled(False)
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+            value = [value]
+        return [str(v) for v in (value or [])][:MAX_RECENT]
+
+    def _set_recent(self, paths: list[str]) -> None:
+        self.settings.setValue(RECENT_KEY, paths[:MAX_RECENT])
+        self.settings.sync()
+        self._refresh_recent_menu()
+
+    def _remember(self, path: str) -> None:
+        self._set_recent([path, *(p for p in self.recent_files() if p != path)])
+
+    def _forget(self, path: str) -> None:
+        self._set_recent([p for p in self.recent_files() if p != path])
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list").triggered.connect(lambda: self._set_recent([]))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def choose_file(self) -> None:
+        start = str(Path(self.recent_files()[0]).parent) if self.recent_files() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open snapshot", start, FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    # -- drag and drop ------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            event.acceptProposedAction()
+            self.open_path(urls[0].toLocalFile())
+
+    # -- loading ------------------------------------------------------------------------
+
+    def open_path(self, path: str, *, allow_tampered: bool = False) -> None:
+        """Open ``path`` in a worker thread; the views change when it has loaded."""
+        if self.worker is not None:
+            self.worker.cancel()
+        worker = FunctionWorker(job=load_snapshot_job(path, allow_tampered=allow_tampered), parent=self)
+        self.worker = worker
+        worker.progress.connect(lambda message: self.progress_label.setText(f"{path}\n{message}"))
+        worker.succeeded.connect(lambda result: self._loaded(worker, path, result))
+        worker.failed.connect(lambda error: self._load_failed(worker, path, error))
+        worker.finished.connect(lambda: self._worker_done(worker))
+        self.progress_label.setText(f"{path}\nopening")
+        self.stack.setCurrentIndex(PAGE_LOADING)
+        worker.start()
+
+    def cancel_loading(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _worker_done(self, worker: FunctionWorker) -> None:
+        if self.worker is worker:
+            self.worker = None
+            if self.stack.currentIndex() == PAGE_LOADING:
+                self.stack.setCurrentIndex(PAGE_VIEWS if self.loaded else PAGE_EMPTY)
+        worker.deleteLater()
+
+    def _loaded(self, worker: FunctionWorker, path: str, result: LoadedSnapshot | None) -> None:
+        if result is None:
+            return  # cancelled before it finished
+        if self.worker is not worker or worker.is_cancelled:
+            result.snapshot.close()
+            return
+        self.close_snapshot()
+        self.loaded = result
+        snap = result.snapshot
+        self.manifest_view.set_manifest(snap.manifest, integrity=snap.integrity)
+        self.ou_view.set_organization(result.organization)
+        tampered = snap.integrity == TAMPERED
+        self.integrity_label.setText(f"Integrity: {snap.integrity.upper() if tampered else snap.integrity}")
+        self.integrity_label.setStyleSheet(
+            "color: white; background: #c62828; font-weight: bold;" if tampered else ""
+        )
+        self.setWindowTitle(f"{Path(path).name} — {APP_TITLE}" + (" [TAMPERED]" if tampered else ""))
+        self.statusBar().showMessage(str(snap.path))
+        self.close_action.setEnabled(True)
+        self.stack.setCurrentIndex(PAGE_VIEWS)
+        if tampered:
+            self.tabs.setCurrentWidget(self.manifest_view)
+        self._remember(path)
+        self.snapshot_loaded.emit(result)
+
+    def _load_failed(self, worker: FunctionWorker, path: str, error: BaseException) -> None:
+        if self.worker is not worker:
+            return
+        if isinstance(error, SnapshotTamperedError):
+            dialog: OpenErrorDialog | TamperedDialog = TamperedDialog(
+                path=path, message=str(error), parent=self
+            )
+            dialog.finished.connect(lambda _result: self._tampered_answer(dialog))
+        else:
+            if isinstance(error, SnapshotError):
+                message = str(error)
+            else:
+                log.error("opening %s failed", path, exc_info=error)
+                message = f"unexpected error: {type(error).__name__}: {error}"
+            self._forget(path)
+            dialog = OpenErrorDialog(path=path, message=message, parent=self)
+            self.open_failed.emit(message)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+        dialog.open()
+
+    def _tampered_answer(self, dialog: TamperedDialog) -> None:
+        dialog.deleteLater()
+        if dialog.chose_open():
+            self.open_path(dialog.path, allow_tampered=True)
+        else:
+            self.open_failed.emit(dialog.message)
+
+    def close_snapshot(self) -> None:
+        if self.loaded is not None:
+            self.loaded.snapshot.close()
+            self.loaded = None
+        self.ou_view.set_organization(None)
+        self.integrity_label.clear()
+        self.integrity_label.setStyleSheet("")
+        self.setWindowTitle(APP_TITLE)
+        self.statusBar().clearMessage()
+        self.close_action.setEnabled(False)
+        if self.stack.currentIndex() == PAGE_VIEWS:
+            self.stack.setCurrentIndex(PAGE_EMPTY)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait()
+        self.close_snapshot()
+        super().closeEvent(event)
