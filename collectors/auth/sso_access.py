@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from collectors.access import AccessAttempt, AccountSession, PortalAccount
 from collectors.auth.profiles import ProfileError, SsoConfig, resolve_sso_config
-from collectors.auth.sso_login import refresh_token
+from collectors.auth.sso_login import refresh_token, unsigned_client
 from collectors.auth.token_cache import TokenCacheError, read_token
 from collectors.calls import SignInRequired
 from collectors.clients import ClientFactory
@@ -87,9 +87,7 @@ class SsoAccess:
     def _sso_client(self) -> Any:
         with self._lock:
             if self._client is None:
-                # sso portal operations are unsigned (smithy.api#noAuth): a plain session is enough.
-                session = self._factory.profile_session(self._profile)
-                self._client = self._factory.client(session, "sso", self.config.region)
+                self._client = unsigned_client(self._factory, self._profile, "sso", self.config.region)
             return self._client
 
     # -- AccountAccess -----------------------------------------------------------------

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import botocore.session
+from botocore import UNSIGNED
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from collectors.auth.profiles import SsoConfig, resolve_sso_config
@@ -39,6 +40,7 @@ from collectors.auth.token_cache import (
     write_token,
 )
 from collectors.clients import ClientFactory
+from collectors.readonly import guard_client
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
@@ -81,7 +83,7 @@ def login(
     """
     config = resolve_sso_config(profile)
     factory = factory or ClientFactory()
-    client = factory.client(_oidc_session(factory, profile), "sso-oidc", config.region)
+    client = unsigned_client(factory, profile, "sso-oidc", config.region)
     if allow_refresh:
         refreshed = refresh_token(config, client=client, now=now)
         if refreshed is not None:
@@ -186,7 +188,7 @@ def refresh_token(
         return None
     if client is None:
         factory = factory or ClientFactory()
-        client = factory.client(_oidc_session(factory, config.profile), "sso-oidc", config.region)
+        client = unsigned_client(factory, config.profile, "sso-oidc", config.region)
     try:
         response = client.create_token(
             grantType=REFRESH_GRANT,
@@ -266,10 +268,20 @@ def _registration(
     return registration
 
 
-def _oidc_session(factory: ClientFactory, profile: str) -> botocore.session.Session:
-    # The profile's session carries its endpoint, proxy and CA-bundle settings. The
-    # sso-oidc operations are unsigned (smithy.api#noAuth), so its credentials are never used.
-    return factory.profile_session(profile)
+def unsigned_client(factory: ClientFactory, profile: str, service: str, region: str) -> Any:
+    """A guarded, unsigned ``sso`` or ``sso-oidc`` client in the profile's session.
+
+    The profile's session carries its endpoint, proxy and CA-bundle settings. Its
+    credentials must not be resolved: they may be the very SSO sign-in being made, or a
+    half-configured SSO profile that botocore refuses (InvalidConfigError). botocore's own
+    SSO providers create these clients with ``signature_version=UNSIGNED`` for the same
+    reason; the operations are ``smithy.api#noAuth`` in the service models.
+    """
+    session = factory.profile_session(profile)
+    client = session.create_client(
+        service, region_name=region, config=factory.config.merge(Config(signature_version=UNSIGNED))
+    )
+    return guard_client(client, service)
 
 
 def _pause(seconds: float, *, sleep: Callable[[float], None], cancelled: Callable[[], bool]) -> None:
