@@ -72,7 +72,7 @@ def test_structure_and_columns(realistic: OrganizationModel) -> None:
     assert root.data() == "Root"
     assert names_under(model, root) == ["Security", "Workloads", "management"]
     workloads = model.index(1, 0, root)
-    assert names_under(model, workloads) == ["Prod", "Dev"]
+    assert names_under(model, workloads) == ["Prod", "development"]
     prod = model.index(0, 0, workloads)
     assert names_under(model, prod) == ["PCI", "payments-prod", "web-prod"]
     pci = model.index(0, 0, prod)
@@ -104,11 +104,15 @@ def test_sort_uses_the_sort_role_not_display_text(realistic: OrganizationModel) 
     proxy = OuTreeFilterProxy()
     proxy.setSourceModel(model)
     root = model.index(0, 0)
-    # Case-folded names: "management" sorts between "Security" and "Workloads", which a plain
-    # string sort of the display text ("S" < "W" < "m") would not do.
+    # OUs first, then accounts; names case-folded: "development" sorts before "Prod", which a
+    # plain sort of the display text ("P" < "d") would not do.
     proxy.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
     proot = proxy.mapFromSource(root)
-    assert names_under(proxy, proot) == ["management", "Security", "Workloads"]
+    assert names_under(proxy, proot) == ["Security", "Workloads", "management"]
+    workloads = proxy.index(1, 0, proot)
+    assert names_under(proxy, workloads) == ["development", "Prod"]
+    proxy.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert names_under(proxy, proxy.mapFromSource(root)) == ["management", "Workloads", "Security"]
     # Policy counts sort as numbers: Workloads (3 attached) after Security (2) and management (1).
     proxy.sort(COL_POLICIES, Qt.SortOrder.AscendingOrder)
     assert names_under(proxy, proxy.mapFromSource(root)) == ["management", "Security", "Workloads"]

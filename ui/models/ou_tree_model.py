@@ -202,7 +202,8 @@ class OuTreeModel(QAbstractItemModel):
             )[column]
         if role == SORT_ROLE:
             return (
-                node.name.casefold(),
+                # Within a parent, OUs come before accounts (as in the AWS console), each by name.
+                f"{0 if node.kind in (KIND_ROOT, KIND_OU) else 1}{node.name.casefold()}",
                 node.node_id,
                 KIND_ORDER[node.kind],
                 node.status.casefold(),
@@ -240,12 +241,14 @@ class OuTreeModel(QAbstractItemModel):
 
 
 class OuTreeFilterProxy(QSortFilterProxyModel):
-    """Sorts by ``SORT_ROLE``; a search keeps rows whose name or id contains the text, and their ancestors."""
+    """Sorts by ``SORT_ROLE``; a search keeps rows whose name or id contains the text,
+    their ancestors and their descendants."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setRecursiveFilteringEnabled(True)
+        self.setRecursiveFilteringEnabled(True)  # ancestors of a match stay visible
+        self.setAutoAcceptChildRows(True)  # and so does everything under a matching OU
         self._needle = ""
 
     def set_search(self, text: str) -> None:

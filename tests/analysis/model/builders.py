@@ -313,7 +313,7 @@ def realistic_org_calls(**kwargs: Any) -> list[FakeCall]:
     )
     pci = OU(id="ou-ab12-pci00001", name="PCI", accounts=(("777777777777", "cardholder-data"),))
     prod = OU(id=prod.id, name=prod.name, accounts=prod.accounts, children=(pci,))
-    dev = OU(id="ou-ab12-dev00001", name="Dev", accounts=(("444444444444", "sandbox-dev"),))
+    dev = OU(id="ou-ab12-dev00001", name="development", accounts=(("444444444444", "sandbox-dev"),))
     workloads = OU(id="ou-ab12-work0001", name="Workloads", children=(prod, dev))
     security = OU(
         id="ou-ab12-secu0001",
