@@ -9,6 +9,7 @@ assumed-role credentials to that account, as AWS does.
 Later areas (EC2, S3, KMS, ...) are added as further ``seed_*`` functions taking
 the :class:`SeedContext` and called from :func:`seed_demo_organization`.
 Every weakness seeded here is deliberate and listed in ``docs/demo.md``.
+The module is long because it is mostly data (policy documents, principals).
 """
 
 from __future__ import annotations
@@ -410,18 +411,19 @@ def seed_resource_control_policies(ctx: SeedContext) -> None:
     if not _enable_policy_type(ctx, "RESOURCE_CONTROL_POLICY"):
         return
     # A data perimeter in the shape of AWS's RCP examples: only identities of this
-    # organization (or AWS services) reach the resources, and only over TLS.
+    # organization (or AWS services) reach the resources, and only over TLS. sts:AssumeRole
+    # is left out on purpose: it would block the vendor roles the demo wants to exhibit.
     _org_policy(
         ctx,
         name="DataPerimeter",
         policy_type="RESOURCE_CONTROL_POLICY",
-        description="Only principals of the organization may access S3, KMS, STS and Secrets Manager resources",
+        description="Only principals of the organization may access S3, KMS and Secrets Manager resources",
         content=_doc(
             {
                 "Sid": "EnforceOrgIdentities",
                 "Effect": "Deny",
                 "Principal": "*",
-                "Action": ["s3:*", "kms:*", "sts:AssumeRole", "secretsmanager:*"],
+                "Action": ["s3:*", "kms:*", "secretsmanager:*"],
                 "Resource": "*",
                 "Condition": {
                     "StringNotEqualsIfExists": {"aws:PrincipalOrgID": ctx.organization_id},
