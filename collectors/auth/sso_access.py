@@ -31,8 +31,12 @@ from collectors.clients import ClientFactory
 _TOKEN_REFRESH_WINDOW_S = 15 * 60
 
 
-class SsoAccessError(Exception):
-    """SSO access cannot be set up as asked (one-line message: which role, which account)."""
+class SsoAccessError(SignInRequired):
+    """SSO access cannot be set up as asked (one-line message: which profile, role or account).
+
+    A SignInRequired: the runner then stops cleanly with this message and leaves the snapshot
+    resumable, which is what the user needs (fix the profile or --sso-role, then --resume).
+    """
 
 
 class SsoAccess:
