@@ -8,7 +8,7 @@ import webbrowser
 from typing import Any
 
 from cli.main import CliError
-from collectors.auth.profiles import ProfileError, default_profile_name
+from collectors.auth.profiles import ProfileError, default_profile_name, sso_profile_for
 from collectors.auth.sso_login import DeviceCode, LoginError, login
 from collectors.auth.token_cache import iso_utc
 
@@ -27,6 +27,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     profile = args.profile or default_profile_name()
+    try:
+        signed_in = sso_profile_for(profile)
+    except ProfileError as exc:
+        raise CliError(str(exc), status=1) from None
 
     def on_code(code: DeviceCode) -> None:
         print(f"To sign in profile {profile}, open this page in a browser:")
@@ -45,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         token = login(profile, on_code=on_code, cancelled=lambda: False)
     except (ProfileError, LoginError) as exc:
         raise CliError(str(exc), status=1) from None
-    print(f"Signed in: profile {profile} can be used until {token.expires_at_iso}.")
+    via = "" if signed_in == profile else f" (through its source profile {signed_in})"
+    print(f"Signed in: profile {profile}{via} can be used until {token.expires_at_iso}.")
     if token.path is not None:
         print(f"Token cached in {token.path.parent} (shared with the AWS CLI).")
     sys.stdout.flush()

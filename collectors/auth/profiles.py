@@ -164,6 +164,22 @@ def resolve_sso_config(profile: str) -> SsoConfig:
     )
 
 
+def sso_profile_for(profile: str) -> str:
+    """The profile whose SSO sign-in ``profile`` needs: itself, or the SSO source of its role chain.
+
+    An ``assume-role`` profile whose ``source_profile`` chain starts from an SSO profile uses
+    that profile's token (botocore's AssumeRoleProvider resolves the source's credentials).
+    """
+    profiles: dict[str, dict[str, Any]] = load_full_config().get("profiles", {})
+    if profile not in profiles or _kind(profiles[profile]) != "assume-role":
+        return profile
+    chain, problem = _role_chain(profile, profiles)
+    last = chain[-1]
+    if problem is None and last in profiles and _kind(profiles[last]) in ("sso", "sso-legacy"):
+        return last
+    return profile
+
+
 def _parse_scopes(text: Any) -> list[str] | None:
     # As the CLI's parse_sso_registration_scopes: comma-separated, stripped, empties dropped;
     # None (not []) when the setting is absent, because None is part of the registration key.

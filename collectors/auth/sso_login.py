@@ -28,7 +28,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from collectors.auth.profiles import SsoConfig, resolve_sso_config
+from collectors.auth.profiles import SsoConfig, resolve_sso_config, sso_profile_for
 from collectors.auth.token_cache import (
     ClientRegistration,
     TokenCacheError,
@@ -79,11 +79,12 @@ def login(
 ) -> TokenInfo:
     """Sign ``profile``'s IAM Identity Center session in and cache the token.
 
+    An ``assume-role`` profile whose chain starts from an SSO profile signs that one in.
     Raises ProfileError (bad profile), LoginCancelled, or LoginError.
     """
-    config = resolve_sso_config(profile)
+    config = resolve_sso_config(sso_profile_for(profile))
     factory = factory or ClientFactory()
-    client = unsigned_client(factory, profile, "sso-oidc", config.region)
+    client = unsigned_client(factory, config.profile, "sso-oidc", config.region)
     if allow_refresh:
         refreshed = refresh_token(config, client=client, now=now)
         if refreshed is not None:

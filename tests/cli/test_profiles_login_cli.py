@@ -169,3 +169,12 @@ def test_malformed_config_is_one_line(aws_env: Path, capsys: pytest.CaptureFixtu
     assert main(["profiles"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is malformed: line 1 is outside any [section]" in err
+
+
+def test_login_of_a_role_profile_signs_in_its_sso_source(
+    fake: FakeSsoService, aws_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["login", "--profile", "chained", "--no-browser"]) == 0
+    out = capsys.readouterr().out
+    assert "Signed in: profile chained (through its source profile audit)" in out
+    assert (aws_env / ".aws" / "sso" / "cache" / (hashlib.sha1(b"corp").hexdigest() + ".json")).exists()
