@@ -249,7 +249,8 @@ class OrganizationModel:
         if unknown_targets:
             names = ", ".join(sorted(p.name or p.id for p in unknown_targets))
             notes.append(
-                f"targets not collected for {len(unknown_targets)} policies ({names}): "
+                f"targets not collected for {len(unknown_targets)} "
+                f"{'policy' if len(unknown_targets) == 1 else 'policies'} ({names}): "
                 "attachments may be missing"
             )
         return notes

@@ -320,3 +320,30 @@ def test_worker_delivers_errors_and_sees_cancel(qtbot: Any) -> None:
     assert [str(e) for e in errors] == ["stopped on request"]
     with pytest.raises(RuntimeError, match="runs once"):
         worker.start()
+
+
+def test_partial_organization_says_what_is_missing(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    from tests.analysis.model.builders import fixture_snapshot
+
+    open_and_wait(qtbot, window, fixture_snapshot(tmp_path, "org_partial"))
+    view = window.ou_view
+    assert not view.banner.isHidden()
+    assert "10 gap(s) in what was collected" in view.banner.text()
+    assert "… and 6 more" in view.banner.text()
+    assert view.banner.toolTip().count("\n") == 9
+    assert tree_names(window) == [
+        ["Root", ["Apps", "management"]],
+        ["Accounts without a known parent", ["app-a", "app-b"]],
+    ]
+    assert view.select_node("222222222222")
+    assert view.path_label.text().startswith("Path: not recorded")
+    assert "does not record this account's parent" in view.notes.text()
+    # A policy whose DescribePolicy is missing says so instead of showing content.
+    assert view.select_node("ou-pt01-apps0001")
+    group = view.policies.topLevelItem(0)
+    apps_guard = next(
+        group.child(j) for j in range(group.childCount()) if group.child(j).text(0) == "AppsGuard"
+    )
+    view.policies.setCurrentItem(apps_guard)
+    assert "content unknown: DescribePolicy not collected" in view.content.toPlainText()
+    assert "{" not in view.content.toPlainText()

@@ -132,6 +132,11 @@ class ManifestView(QWidget):
         top.addWidget(scope, 2)
         outcomes = QGroupBox("Per-account outcomes")
         outcomes_layout = QVBoxLayout(outcomes)
+        self.no_outcomes = QLabel(
+            "No per-account outcomes recorded (the collection stopped before any account)."
+        )
+        self.no_outcomes.hide()
+        outcomes_layout.addWidget(self.no_outcomes)
         outcomes_layout.addWidget(self.table)
 
         layout = QVBoxLayout(self)
@@ -200,5 +205,6 @@ class ManifestView(QWidget):
                 cells[2].setForeground(QBrush(QColor(color)))
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)
+        self.no_outcomes.setVisible(not outcomes)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -8,6 +8,7 @@ not record is said in an orange note, never left blank.
 
 from __future__ import annotations
 
+import html
 import json
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QSplitter,
     QTreeView,
     QTreeWidget,
@@ -44,6 +46,7 @@ from ui.models.ou_tree_model import (
 )
 
 POLICY_ID_ROLE = Qt.ItemDataRole.UserRole + 10
+BANNER_GAPS = 4  # gaps listed in the banner; the tooltip has them all
 WARN_STYLE = "color: #8a4b00; background: #fff4e0; padding: 4px; border: 1px solid #f0c080;"
 POLICY_TYPE_NAMES = {
     "SERVICE_CONTROL_POLICY": "Service control policies (SCP)",
@@ -68,6 +71,7 @@ class OuTreeView(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(WARN_STYLE)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.banner.hide()
 
         self.search = QLineEdit()
@@ -106,6 +110,7 @@ class OuTreeView(QWidget):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(WARN_STYLE)
+        self.notes.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.notes.hide()
 
         self.policies = QTreeWidget()
@@ -123,19 +128,19 @@ class OuTreeView(QWidget):
         self.content.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.content.setPlaceholderText("Select a policy to see its content")
 
-        details = QWidget()
-        details_layout = QVBoxLayout(details)
-        details_layout.setContentsMargins(0, 0, 0, 0)
-        details_layout.addWidget(self.title)
-        details_layout.addWidget(self.path_label)
-        details_layout.addWidget(self.notes)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(details)
-        right.addWidget(self.policies)
-        right.addWidget(self.content)
-        right.setStretchFactor(1, 3)
-        right.setStretchFactor(2, 2)
-        right.setChildrenCollapsible(False)
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.addWidget(self.policies)
+        lists.addWidget(self.content)
+        lists.setStretchFactor(0, 3)
+        lists.setStretchFactor(1, 2)
+        lists.setChildrenCollapsible(False)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.path_label)
+        right_layout.addWidget(self.notes)
+        right_layout.addWidget(lists, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -145,8 +150,8 @@ class OuTreeView(QWidget):
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter)
+        layout.addWidget(self.banner, 0)
+        layout.addWidget(splitter, 1)
 
     # -- data ---------------------------------------------------------------------------
 
@@ -170,7 +175,11 @@ class OuTreeView(QWidget):
                 f"<b>Organization {org.collection.state.replace('_', ' ')}:</b> {org.collection.reason}"
             )
         if org.gaps:
-            lines.append(f"<b>{len(org.gaps)} gap(s) in what was collected</b> (hover for the list)")
+            shown = BANNER_GAPS
+            lines.append(f"<b>{len(org.gaps)} gap(s) in what was collected:</b>")
+            lines.extend(f"• {html.escape(g)}" for g in org.gaps[:shown])
+            if len(org.gaps) > shown:
+                lines.append(f"… and {len(org.gaps) - shown} more (hover for the full list)")
             self.banner.setToolTip("\n".join(org.gaps))
         self.banner.setText("<br>".join(lines))
         self.banner.setVisible(bool(lines))
@@ -221,7 +230,12 @@ class OuTreeView(QWidget):
         kind = {"root": "Root", "ou": "OU", "account": "Account"}[node.kind]
         self.title.setText(f"{kind} {node.name or node.id}  ({node.id})")
         path = [*(u.name or u.id for u in org.path_to(node_id)), node.name or node.id]
-        facts = ["Path: " + " › ".join(path)]
+        unplaced = isinstance(node, Account) and node.parent_id is None
+        facts = [
+            "Path: not recorded (the account's parent is unknown)"
+            if unplaced
+            else "Path: " + " › ".join(path)
+        ]
         if isinstance(node, Account):
             facts.append(
                 " · ".join(
