@@ -347,3 +347,24 @@ def test_partial_organization_says_what_is_missing(qtbot: Any, window: MainWindo
     view.policies.setCurrentItem(apps_guard)
     assert "content unknown: DescribePolicy not collected" in view.content.toPlainText()
     assert "{" not in view.content.toPlainText()
+
+
+def test_run_gui_opens_the_path_and_returns_when_closed(qtbot: Any, snapshot_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import run_gui
+
+    seen: list[str] = []
+
+    def close_when_loaded() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if windows and windows[0].loaded is not None:
+            seen.append(str(windows[0].loaded.path))
+            windows[0].close()
+        else:
+            QTimer.singleShot(20, close_when_loaded)
+
+    QTimer.singleShot(0, close_when_loaded)
+    assert run_gui(str(snapshot_path)) == 0
+    assert seen == [str(snapshot_path)]
