@@ -26,6 +26,7 @@ from snapshot.schema import (
     DDL,
     FINAL_OUTCOMES,
     FORMAT_NAME,
+    M_FINISHED_AT,
     M_FORMAT,
     M_INTEGRITY_DIGEST,
     M_RUNS,
@@ -239,6 +240,7 @@ class SnapshotWriter:
         )
         self.set_manifest(M_RUNS, runs)
         self.set_manifest(M_STATUS, status)
+        self.set_manifest(M_FINISHED_AT, runs[-1]["finished_at"])
         with self._lock, self._conn:
             digest = compute_digest(self._conn)
             self._conn.execute(
