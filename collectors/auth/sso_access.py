@@ -49,6 +49,10 @@ class SsoAccess:
         self._profile = profile
         self.sso_role = sso_role
         self._lock = threading.Lock()
+        # Account sessions are opened from several worker threads: one token refresh at a time
+        # (a refresh token is single-use), one portal listing.
+        self._token_lock = threading.Lock()
+        self._portal_lock = threading.Lock()
         self._config: SsoConfig | None = None
         self._portal: list[PortalAccount] | None = None
         self._home: botocore.session.Session | None = None
@@ -70,6 +74,10 @@ class SsoAccess:
 
     def access_token(self) -> str:
         """The cached access token, refreshed silently if possible; SignInRequired otherwise."""
+        with self._token_lock:
+            return self._access_token()
+
+    def _access_token(self) -> str:
         config = self.config
         try:
             token = read_token(start_url=config.start_url, session_name=config.session_name)
@@ -119,8 +127,12 @@ class SsoAccess:
 
     def portal_accounts(self) -> list[PortalAccount]:
         """Every account the signed-in user may use, with its roles (cached for the run)."""
-        if self._portal is not None:
+        with self._portal_lock:
+            if self._portal is None:
+                self._portal = self._list_portal()
             return self._portal
+
+    def _list_portal(self) -> list[PortalAccount]:
         token = self.access_token()
         client = self._sso_client()
         accounts: list[PortalAccount] = []
@@ -150,7 +162,6 @@ class SsoAccess:
         except BotoCoreError as exc:
             raise SsoAccessError(f"cannot reach the IAM Identity Center portal: {exc}") from None
         accounts.sort(key=lambda a: a.account_id)
-        self._portal = accounts
         return accounts
 
     def choose_role(self, account: PortalAccount) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -198,3 +200,19 @@ def test_collection_through_sso_lands_in_each_member_account(
         assert secret.encode() not in data
     cache = aws_env / ".aws" / "sso" / "cache" / (hashlib.sha1(b"corp").hexdigest() + ".json")
     assert json.loads(cache.read_text())["accessToken"].encode() not in data
+
+
+def test_a_token_about_to_expire_is_refreshed_once_for_all_threads(
+    portal: FakeSsoService, aws_env: Path
+) -> None:
+    cache = aws_env / ".aws" / "sso" / "cache" / (hashlib.sha1(b"corp").hexdigest() + ".json")
+    data = json.loads(cache.read_text())
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+    cache.write_text(json.dumps({**data, "expiresAt": soon.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+    refreshes_before = portal.count("CreateToken")
+    access = SsoAccess(factory=ClientFactory(), profile="org-sso")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tokens = set(pool.map(lambda _: access.access_token(), range(16)))
+    assert len(tokens) == 1 and tokens != {data["accessToken"]}
+    assert portal.count("CreateToken") == refreshes_before + 1  # the refresh token is single-use
+    assert json.loads(cache.read_text())["expiresAt"] > soon.strftime("%Y-%m-%dT%H:%M:%SZ")
