@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 import botocore.session
+from botocore import UNSIGNED
 from botocore.config import Config
 
 from collectors import tool_version
@@ -70,6 +71,9 @@ class ClientFactory:
             session._credentials = credentials
         return session
 
-    def client(self, session: botocore.session.Session, service: str, region: str) -> Any:
-        client = session.create_client(service, region_name=region, config=self.config)
+    def client(self, session: botocore.session.Session, service: str, region: str, *, unsigned: bool = False) -> Any:
+        """A guarded client. ``unsigned`` for the SSO portal and OIDC calls, which carry a bearer
+        token instead of a signature (and must not resolve the profile's own credentials)."""
+        config = self.config.merge(Config(signature_version=UNSIGNED)) if unsigned else self.config
+        client = session.create_client(service, region_name=region, config=config)
         return guard_client(client, service)
