@@ -1,0 +1,372 @@
+"""The benchmarks: ``python -m bench.run [--accounts N] [--only NAME]`` prints one figure per line.
+
+Every measured step runs in a fresh Python process (``--step NAME``, which prints
+one JSON line), so that its peak memory is its own: the figure is the process's
+peak resident set size, ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which
+includes the interpreter and the modules it imported (reported separately as
+"baseline", measured after the imports and before the work).
+
+Figures:
+
+- ``collection``: the runner's ``CallExecutor`` (collectors/calls.py: read-only
+  guard, pagination, scrubbing, for-each expansion, one SQLite transaction per
+  call into a real snapshot) against ``bench.fake_endpoint`` in its own process,
+  next to a bare botocore loop making the same calls at the same concurrency.
+- ``generate``: writing the synthetic N-account snapshot (cached under bench/out/).
+- ``open``: ``Snapshot.open`` with its integrity digest check over all records.
+- ``ou-tree``: open plus ``analysis.model.organizations.build_organization``.
+
+Timings are never asserted anywhere; they are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+STEPS = ("collection", "generate", "open", "ou-tree")
+OUT_DIR = Path(__file__).resolve().parent / "out"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _peak_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def snapshot_path(accounts: int) -> Path:
+    return OUT_DIR / f"org{accounts}.snapshot"
+
+
+def _sidecar(accounts: int) -> Path:
+    return OUT_DIR / f"org{accounts}.generate.json"
+
+
+# -- steps (each runs in its own process) -------------------------------------------------
+
+
+def step_generate(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.generate import generate_snapshot
+
+    target = snapshot_path(args.accounts)
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    org = generate_snapshot(partial, accounts=args.accounts, seed=args.seed)
+    elapsed = time.perf_counter() - t0
+    os.replace(partial, target)  # a killed run never leaves a half-written cache behind
+    return {
+        "seconds": elapsed,
+        "peak_mb": _peak_mb(),
+        "baseline_mb": baseline,
+        "file_mb": target.stat().st_size / 1e6,
+        "calls": org.calls,
+        "pages": org.pages,
+        "accounts": len(org.account_ids),
+    }
+
+
+def step_open(args: argparse.Namespace) -> dict[str, Any]:
+    from snapshot import Snapshot
+
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    snap = Snapshot.open(snapshot_path(args.accounts))
+    elapsed = time.perf_counter() - t0
+    integrity = snap.integrity
+    snap.close()
+    return {"seconds": elapsed, "peak_mb": _peak_mb(), "baseline_mb": baseline, "integrity": integrity}
+
+
+def step_ou_tree(args: argparse.Namespace) -> dict[str, Any]:
+    from snapshot import Snapshot
+
+    try:
+        from analysis.model.organizations import build_organization
+    except ImportError as exc:  # a colleague's module, not written yet
+        return {"available": False, "reason": f"analysis.model.organizations.build_organization: {exc}"}
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    snap = Snapshot.open(snapshot_path(args.accounts))
+    org = build_organization(snap)
+    elapsed = time.perf_counter() - t0
+    sizes = {name: len(getattr(org, name)) for name in ("ous", "accounts") if hasattr(org, name)}
+    snap.close()
+    return {"available": True, "seconds": elapsed, "peak_mb": _peak_mb(), "baseline_mb": baseline, **sizes}
+
+
+def step_collection(args: argparse.Namespace) -> dict[str, Any]:
+    """Runner vs bare botocore against the fake endpoint at ``AWS_ENDPOINT_URL``."""
+    import botocore.session
+
+    from bench.fake_endpoint import bench_account
+    from collectors import iam as iam_collector
+    from collectors.calls import CallExecutor, CallTarget, Counters
+    from collectors.clients import ClientFactory
+    from snapshot import SnapshotWriter
+
+    account = bench_account(users=args.users, roles=10, seed=args.seed)
+    user_pages = [{"UserDetailList": [{"UserName": u["UserName"]} for u in account.users]}]
+    ops = {op.operation: op for op in iam_collector.COLLECTOR.ops}
+    factory = ClientFactory(max_pool=max(10, args.threads))
+
+    def bare_round(first_account: int) -> int:
+        session = botocore.session.Session()
+        clients = [
+            session.create_client("iam", region_name="us-east-1", config=factory.config)
+            for _ in range(args.units)
+        ]
+
+        def unit(i: int) -> int:
+            client, calls = clients[i], 0
+            key_ids = []
+            for user in account.users:
+                for page in client.get_paginator("list_access_keys").paginate(UserName=user["UserName"]):
+                    calls += 1
+                    key_ids.extend(k["AccessKeyId"] for k in page["AccessKeyMetadata"])
+            for key_id in key_ids:
+                client.get_access_key_last_used(AccessKeyId=key_id)
+                calls += 1
+            return calls
+
+        return _timed_pool(unit, args.units, args.threads)
+
+    def runner_round(first_account: int, tmp: Path) -> int:
+        writer = SnapshotWriter.create(tmp / f"runner{first_account}.snapshot", tool_version="bench")
+        counters = Counters()
+        executor = CallExecutor(writer=writer, counters=counters, cancelled=lambda: False)
+        home = factory.profile_session(None)
+        # One light session and one guarded client per account, as the runner makes them.
+        clients = [
+            factory.client(factory.credentials_session(home.get_credentials()), "iam", "us-east-1")
+            for _ in range(args.units)
+        ]
+
+        def unit(i: int) -> int:
+            target = CallTarget(
+                account_id=str(first_account + i),
+                region="global",
+                service="iam",
+                identity_arn=f"arn:aws:sts::{first_account + i}:assumed-role/OrganizationAccountAccessRole/bench",
+                client=lambda: clients[i],
+            )
+            results: dict[str, list[Any]] = {"GetAccountAuthorizationDetails": list(user_pages)}
+            executor.run_op(target, ops["ListAccessKeys"], results)
+            executor.run_op(target, ops["GetAccessKeyLastUsed"], results)
+            return 0
+
+        _timed_pool(unit, args.units, args.threads)
+        writer.close()
+        return counters.calls
+
+    results: dict[str, Any] = {"threads": args.threads, "units": args.units}
+    with tempfile.TemporaryDirectory(prefix="awb-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        # Warm up both paths once (service model loading, connection pools), then measure.
+        args_units, args.units = args.units, min(2, args.units)
+        bare_round(100000000000)
+        runner_round(100000000000, tmp)
+        args.units = args_units
+        for mode, fn in (
+            ("bare", lambda: bare_round(200000000000)),
+            ("runner", lambda: runner_round(300000000000, tmp)),
+        ):
+            t0 = time.perf_counter()
+            calls = fn()
+            elapsed = time.perf_counter() - t0
+            results[mode] = {"calls": calls, "seconds": elapsed, "calls_per_s": calls / elapsed}
+        if args.profile:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            prof.enable()
+            runner_round(400000000000, tmp)
+            prof.disable()
+            out = OUT_DIR / "collection-runner.prof"
+            OUT_DIR.mkdir(parents=True, exist_ok=True)
+            prof.dump_stats(str(out))
+            stats = pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative")
+            stats.print_stats(35)
+            results["profile"] = str(out)
+    return results
+
+
+def _timed_pool(unit: Callable[[int], int], units: int, threads: int) -> int:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return sum(pool.map(unit, range(units)))
+
+
+STEP_FUNCTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "collection": step_collection,
+    "generate": step_generate,
+    "open": step_open,
+    "ou-tree": step_ou_tree,
+}
+
+
+# -- the driver ---------------------------------------------------------------------------
+
+
+def _run_step(name: str, args: argparse.Namespace, env: dict[str, str] | None = None) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--step",
+        name,
+        "--accounts",
+        str(args.accounts),
+        "--seed",
+        str(args.seed),
+        "--threads",
+        str(args.threads),
+        "--units",
+        str(args.units),
+        "--users",
+        str(args.users),
+    ]
+    if args.profile:
+        cmd.append("--profile")
+    proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=False)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"failed": f"step {name} exited with status {proc.returncode}"}
+    return dict(json.loads(lines[-1]))
+
+
+def _isolated_aws_env(tmp: Path, endpoint: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "AKIABENCHBENCHBENCH0",
+            "AWS_SECRET_ACCESS_KEY": "bench-not-a-secret",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": str(tmp / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "credentials"),
+            "AWS_ENDPOINT_URL": endpoint,
+        }
+    )
+    return env
+
+
+def figure_collection(args: argparse.Namespace) -> str:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.fake_endpoint", "--users", str(args.users), "--roles", "10"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        if not url.startswith("http://"):
+            return "collection: the fake endpoint did not start"
+        with tempfile.TemporaryDirectory(prefix="awb-bench-aws-") as tmp:
+            r = _run_step("collection", args, env=_isolated_aws_env(Path(tmp), url))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    if "failed" in r:
+        return f"collection: {r['failed']}"
+    runner, bare = r["runner"]["calls_per_s"], r["bare"]["calls_per_s"]
+    return (
+        f"collection: runner {runner:.0f} calls/s vs bare botocore {bare:.0f} calls/s at {r['threads']} threads "
+        f"({100 * runner / bare:.0f} %; {r['runner']['calls']} calls each, {r['units']} accounts)"
+    )
+
+
+def figure_generate(args: argparse.Namespace) -> str:
+    path, sidecar = snapshot_path(args.accounts), _sidecar(args.accounts)
+    if path.exists() and sidecar.exists() and not args.regenerate:
+        r = json.loads(sidecar.read_text())
+        note = " (cached; --regenerate to measure again)"
+    else:
+        path.unlink(missing_ok=True)
+        r = _run_step("generate", args)
+        if "failed" in r:
+            return f"generate {args.accounts} accounts: {r['failed']}"
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        sidecar.write_text(json.dumps(r, indent=2))
+        note = ""
+    return (
+        f"generate {args.accounts} accounts: {r['seconds']:.1f} s, peak {r['peak_mb']:.0f} MB "
+        f"(baseline {r['baseline_mb']:.0f} MB), file {r['file_mb']:.0f} MB, {r['calls']} calls{note}"
+    )
+
+
+def figure_open(args: argparse.Namespace) -> str:
+    r = _run_step("open", args)
+    if "failed" in r:
+        return f"open snapshot (digest check): {r['failed']}"
+    return (
+        f"open snapshot (digest check): {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB "
+        f"(baseline {r['baseline_mb']:.0f} MB), {r['integrity']}"
+    )
+
+
+def figure_ou_tree(args: argparse.Namespace) -> str:
+    r = _run_step("ou-tree", args)
+    if "failed" in r:
+        return f"open to OU tree: {r['failed']}"
+    if not r.get("available"):
+        return f"open to OU tree: not available yet ({r['reason']})"
+    sizes = ", ".join(f"{v} {k}" for k, v in r.items() if k in ("ous", "accounts"))
+    return (
+        f"open to OU tree: {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB (baseline {r['baseline_mb']:.0f} MB)"
+        + (f", {sizes}" if sizes else "")
+    )
+
+
+FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
+    "collection": figure_collection,
+    "generate": figure_generate,
+    "open": figure_open,
+    "ou-tree": figure_ou_tree,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Print the benchmark figures.")
+    parser.add_argument("--accounts", type=int, default=500, help="size of the synthetic organization (500)")
+    parser.add_argument("--only", choices=STEPS, help="one figure only")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="collection concurrency (8, the runner's default)"
+    )
+    parser.add_argument("--units", type=int, default=24, help="accounts in the collection figure (24)")
+    parser.add_argument(
+        "--users", type=int, default=50, help="IAM users per account in the collection figure"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--regenerate", action="store_true", help="generate the cached snapshot again")
+    parser.add_argument("--profile", action="store_true", help="cProfile one runner round (collection)")
+    parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.accounts < 1 or args.threads < 1 or args.units < 1 or args.users < 1:
+        print("error: --accounts, --threads, --units and --users must be at least 1", file=sys.stderr)
+        return 2
+    if args.step:
+        print(json.dumps(STEP_FUNCTIONS[args.step](args)), flush=True)
+        return 0
+    steps = [args.only] if args.only else list(STEPS)
+    needs_file = any(s in ("open", "ou-tree") for s in steps)
+    if needs_file and "generate" not in steps and not snapshot_path(args.accounts).exists():
+        steps.insert(0, "generate")
+    for name in steps:
+        print(FIGURES[name](args), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
