@@ -418,6 +418,7 @@ def _target_accounts(
                     names[acct["Id"]] = acct.get("Name", "")
                 else:
                     suspended[acct["Id"]] = acct.get("Status", "")
+                    run._outcome(acct["Id"]).name = acct.get("Name", "")
         if not names and not suspended:
             names[home_account] = ""  # not an organization (or listing denied): the profile's own account
     if request.ous:
