@@ -237,6 +237,12 @@ class OrganizationModel:
         """Why what is shown for this node may be incomplete."""
         node = self.node(node_id)
         notes = list(self._node_notes.get(node_id, ()))
+        if isinstance(node, Account) and node.id == self.management_account_id:
+            # "SCPs don't affect users or roles in the management account" (AWS Organizations
+            # User Guide, Service control policies); the same holds for RCPs.
+            notes.append(
+                "this is the management account: SCPs and RCPs do not apply to it, whatever is attached"
+            )
         if isinstance(node, Account) and node.parent_id is None:
             notes.append(
                 "the snapshot does not record this account's parent (its OU listing was denied, "

@@ -137,6 +137,12 @@ class OuTreeModel(QAbstractItemModel):
         self._all.append(node)
         return node
 
+    def _kind_label(self, node: _Node) -> str:
+        org = self.organization
+        if node.kind == KIND_ACCOUNT and org is not None and node.node_id == org.management_account_id:
+            return "Management account"
+        return KIND_LABELS[node.kind]
+
     # -- QAbstractItemModel ----------------------------------------------------------------
 
     def _node(self, index: AnyIndex) -> _Node | None:
@@ -196,7 +202,7 @@ class OuTreeModel(QAbstractItemModel):
             return (
                 node.name,
                 "" if node.kind == KIND_UNPLACED else node.node_id,
-                KIND_LABELS[node.kind],
+                self._kind_label(node),
                 node.status,
                 node.policies_text,
             )[column]

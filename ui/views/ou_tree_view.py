@@ -228,7 +228,10 @@ class OuTreeView(QWidget):
             return
         node = org.node(node_id)
         kind = {"root": "Root", "ou": "OU", "account": "Account"}[node.kind]
-        self.title.setText(f"{kind} {node.name or node.id}  ({node.id})")
+        if isinstance(node, Account) and node.id == org.management_account_id:
+            kind = "Management account"
+        name = node.name or node.id
+        self.title.setText(f"{kind}  ({node.id})" if name == kind else f"{kind} {name}  ({node.id})")
         path = [*(u.name or u.id for u in org.path_to(node_id)), node.name or node.id]
         unplaced = isinstance(node, Account) and node.parent_id is None
         facts = [

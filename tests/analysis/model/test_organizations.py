@@ -283,3 +283,10 @@ def test_denied_targets_from_builder(tmp_path: Path) -> None:
     assert m.policies["p-prodguard01"].targets_known is False
     assert any("ProdGuardrails" in n for n in m.notes_for("555555555555"))
     assert m.policies["p-pcilock0001"].content_state == CONTENT_UNKNOWN
+
+
+def test_management_account_is_noted_as_outside_scps(small: OrganizationModel) -> None:
+    note = [n for n in small.notes_for(small.management_account_id) if "management account" in n]
+    assert note and "do not apply" in note[0]
+    others = [a for a in small.accounts if a != small.management_account_id]
+    assert others and all(not any("management account" in n for n in small.notes_for(a)) for a in others)
