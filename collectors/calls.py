@@ -158,6 +158,8 @@ class CallExecutor:
     def run_op(self, target: CallTarget, op: Op, results: dict[str, list[Any]]) -> list[Any]:
         """Run every call of ``op``; returns the successful pages (also stored in ``results``)."""
         pages_out: list[Any] = []
+        if op.regions and target.region not in op.regions:
+            return pages_out
         queue: list[dict[str, Any]] = list(self._initial_params(op, results))
         seen = {_freeze(p) for p in queue}
         while queue:

@@ -61,6 +61,9 @@ class Op:
     not_subscribed_codes: frozenset[str] = frozenset()
     # Error codes after which the call is tried again after a pause (e.g. report not ready yet).
     retry_codes: frozenset[str] = frozenset()
+    # Regional collectors only: call this op only in these regions (e.g. WAFv2 CLOUDFRONT scope,
+    # which exists only in us-east-1). Empty: every collected region.
+    regions: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
