@@ -93,6 +93,9 @@ class DemoOrganization:
     saml_providers: Mapping[str, tuple[str, ...]]  # account name -> provider ARNs
     oidc_providers: Mapping[str, tuple[str, ...]]
     skipped: tuple[str, ...] = ()  # what moto could not seed, with the reason
+    # What the service-area seeders created (collectors/demo/seed_<area>.py), by area name:
+    # each area documents its own structure.
+    resources: Mapping[str, Any] = field(default_factory=dict)
 
     def target_id(self, name: str) -> str:
         """The Organizations id of "Root", an OU name or an account name."""
@@ -133,12 +136,13 @@ class SeedContext:
     saml: dict[str, list[str]] = field(default_factory=dict)
     oidc: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    resources: dict[str, Any] = field(default_factory=dict)
     _credentials: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def client(self, account: str, service: str) -> Any:
-        """A boto3 client in the named account (assumed role for members)."""
+    def client(self, account: str, service: str, region: str = REGION) -> Any:
+        """A boto3 client in the named account and region (assumed role for members)."""
         if account == MANAGEMENT:
-            return self.session.client(service, region_name=REGION)
+            return self.session.client(service, region_name=region)
         creds = self._credentials.get(account)
         if creds is None:
             role_arn = f"arn:aws:iam::{self.accounts[account]}:role/{MEMBER_ROLE}"
@@ -150,7 +154,7 @@ class SeedContext:
                 "aws_session_token": got["SessionToken"],
             }
             self._credentials[account] = creds
-        return self.session.client(service, region_name=REGION, **creds)
+        return self.session.client(service, region_name=region, **creds)
 
     def freeze(self) -> DemoOrganization:
         def tuples(d: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:
@@ -181,6 +185,7 @@ class SeedContext:
             saml_providers=tuples(self.saml),
             oidc_providers=tuples(self.oidc),
             skipped=tuple(self.skipped),
+            resources=dict(self.resources),
         )
 
 
