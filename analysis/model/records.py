@@ -14,3 +14,11 @@ class Record:
     account_id: str
     region: str  # "global" for global resources
     call_ids: tuple[int, ...] = ()
+
+
+def partition_of(manifest: dict[str, object]) -> str:
+    """The AWS partition (aws, aws-us-gov, aws-cn) of the collection, from the collecting identity's ARN."""
+    identity = manifest.get("identity")
+    arn = identity.get("Arn", "") if isinstance(identity, dict) else ""
+    parts = str(arn).split(":")
+    return parts[1] if len(parts) > 2 and parts[1] else "aws"
