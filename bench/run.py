@@ -121,7 +121,7 @@ def step_collection(args: argparse.Namespace) -> dict[str, Any]:
     ops = {op.operation: op for op in iam_collector.COLLECTOR.ops}
     factory = ClientFactory(max_pool=max(10, args.threads))
 
-    def bare_round(first_account: int) -> int:
+    def bare_round(first_account: int) -> tuple[int, float]:
         session = botocore.session.Session()
         clients = [
             session.create_client("iam", region_name="us-east-1", config=factory.config)
@@ -140,9 +140,11 @@ def step_collection(args: argparse.Namespace) -> dict[str, Any]:
                 calls += 1
             return calls
 
-        return _timed_pool(unit, args.units, args.threads)
+        t0 = time.perf_counter()
+        calls = _timed_pool(unit, args.units, args.threads)
+        return calls, time.perf_counter() - t0
 
-    def runner_round(first_account: int, tmp: Path) -> int:
+    def runner_round(first_account: int, tmp: Path, sequential: bool = False) -> tuple[int, float]:
         writer = SnapshotWriter.create(tmp / f"runner{first_account}.snapshot", tool_version="bench")
         counters = Counters()
         executor = CallExecutor(writer=writer, counters=counters, cancelled=lambda: False)
@@ -166,9 +168,15 @@ def step_collection(args: argparse.Namespace) -> dict[str, Any]:
             executor.run_op(target, ops["GetAccessKeyLastUsed"], results)
             return 0
 
-        _timed_pool(unit, args.units, args.threads)
+        t0 = time.perf_counter()
+        if sequential:  # in this thread, so that cProfile sees the calls
+            for i in range(args.units):
+                unit(i)
+        else:
+            _timed_pool(unit, args.units, args.threads)
+        elapsed = time.perf_counter() - t0
         writer.close()
-        return counters.calls
+        return counters.calls, elapsed
 
     results: dict[str, Any] = {"threads": args.threads, "units": args.units}
     with tempfile.TemporaryDirectory(prefix="awb-bench-") as tmp_name:
@@ -182,9 +190,7 @@ def step_collection(args: argparse.Namespace) -> dict[str, Any]:
             ("bare", lambda: bare_round(200000000000)),
             ("runner", lambda: runner_round(300000000000, tmp)),
         ):
-            t0 = time.perf_counter()
-            calls = fn()
-            elapsed = time.perf_counter() - t0
+            calls, elapsed = fn()  # timed around the calls only: clients are made before
             results[mode] = {"calls": calls, "seconds": elapsed, "calls_per_s": calls / elapsed}
         if args.profile:
             import cProfile
@@ -192,13 +198,13 @@ def step_collection(args: argparse.Namespace) -> dict[str, Any]:
 
             prof = cProfile.Profile()
             prof.enable()
-            runner_round(400000000000, tmp)
+            runner_round(400000000000, tmp, sequential=True)
             prof.disable()
             out = OUT_DIR / "collection-runner.prof"
             OUT_DIR.mkdir(parents=True, exist_ok=True)
             prof.dump_stats(str(out))
             stats = pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative")
-            stats.print_stats(35)
+            stats.print_stats(30)
             results["profile"] = str(out)
     return results
 
@@ -350,7 +356,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--regenerate", action="store_true", help="generate the cached snapshot again")
-    parser.add_argument("--profile", action="store_true", help="cProfile one runner round (collection)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile one runner round, run on one thread (collection); for threads use py-spy",
+    )
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.accounts < 1 or args.threads < 1 or args.units < 1 or args.users < 1:

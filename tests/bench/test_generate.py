@@ -255,7 +255,7 @@ def test_large_org_has_the_ou_tree_and_realistic_failures(tmp_path: Path) -> Non
         outcomes = Counter(c.outcome for c in snap.calls())
         assert outcomes["throttled_then_ok"] > 0
         statuses = Counter(v["status"] for v in snap.manifest[M_ACCOUNT_OUTCOMES].values())
-        assert statuses["collected"] > 100
+        assert statuses["collected"] > 50
         assert set(statuses) <= {"collected", "partial", "access_failed", "skipped"}
         denied = snap.calls(operation="AssumeRole")
         assert all(c.outcome in ("ok", "access_denied") for c in denied)
