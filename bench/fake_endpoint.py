@@ -126,7 +126,7 @@ class CannedIam:
                 200,
                 _render(model, "GetAccountAuthorizationDetails", page, rid),
             )
-            marker = page.get("Marker", "")
+            marker = str(page.get("Marker", ""))
         self._answers[("GetAccountSummary", "")] = (
             200,
             _render(model, "GetAccountSummary", {"SummaryMap": account.summary}, rid),
@@ -221,8 +221,8 @@ class FakeIamEndpoint:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> FakeIamEndpoint:
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-iam", daemon=True)

@@ -1298,8 +1298,8 @@ def build_account_iam(
             ["AdministratorAccess"],
             used=True,
         )
-    for set_name, managed in SSO_PERMISSION_SETS:
-        add_role(f"AWSReservedSSO_{set_name}_{sso_suffix()}", sso_path, sso_trust, managed)
+    for set_name, set_policies in SSO_PERMISSION_SETS:
+        add_role(f"AWSReservedSSO_{set_name}_{sso_suffix()}", sso_path, sso_trust, set_policies)
     if acct == management_account_id:
         add_role(
             AUDITOR_ROLE, sso_path, sso_trust, ["IAMReadOnlyAccess", "AmazonEC2ReadOnlyAccess"], used=True
@@ -1435,7 +1435,7 @@ def build_account_iam(
 
     # Groups and users.
     group_list: list[dict[str, Any]] = []
-    for gname, managed, inline_group in GROUPS:
+    for gname, group_policies, inline_group in GROUPS:
         group_list.append(
             {
                 "Path": "/",
@@ -1446,7 +1446,7 @@ def build_account_iam(
                 "GroupPolicyList": [{"PolicyName": inline_group[0], "PolicyDocument": inline_group[1]}]
                 if inline_group
                 else [],
-                "AttachedManagedPolicies": attach(managed),
+                "AttachedManagedPolicies": attach(group_policies),
             }
         )
     user_list: list[dict[str, Any]] = []

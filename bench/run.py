@@ -130,7 +130,7 @@ def step_collection(args: argparse.Namespace) -> dict[str, Any]:
 
         def unit(i: int) -> int:
             client, calls = clients[i], 0
-            key_ids = []
+            key_ids: list[str] = []
             for user in account.users:
                 for page in client.get_paginator("list_access_keys").paginate(UserName=user["UserName"]):
                     calls += 1
