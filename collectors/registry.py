@@ -2,12 +2,51 @@
 
 from __future__ import annotations
 
-from collectors import iam, organizations, sts
+from collectors import (
+    accessanalyzer,
+    cloudtrail,
+    cloudwatch,
+    config,
+    ec2,
+    elb,
+    events,
+    guardduty,
+    iam,
+    identitycenter,
+    kms,
+    lambda_functions,
+    organizations,
+    rds,
+    resource_policies,
+    s3,
+    securityhub,
+    sts,
+    wafv2,
+)
 from collectors.spec import Collector
 
 ORGANIZATION_COLLECTORS: tuple[Collector, ...] = (organizations.COLLECTOR,)
 # sts runs first in every account: it names the identity every later call is recorded under.
-ACCOUNT_COLLECTORS: tuple[Collector, ...] = (sts.COLLECTOR, iam.COLLECTOR)
+ACCOUNT_COLLECTORS: tuple[Collector, ...] = (
+    sts.COLLECTOR,
+    iam.COLLECTOR,
+    *identitycenter.COLLECTORS,
+    *cloudtrail.COLLECTORS,
+    *config.COLLECTORS,
+    *cloudwatch.COLLECTORS,
+    *events.COLLECTORS,
+    *securityhub.COLLECTORS,
+    *guardduty.COLLECTORS,
+    *accessanalyzer.COLLECTORS,
+    *ec2.COLLECTORS,
+    *elb.COLLECTORS,
+    *wafv2.COLLECTORS,
+    *kms.COLLECTORS,
+    *s3.COLLECTORS,
+    *lambda_functions.COLLECTORS,
+    *resource_policies.COLLECTORS,
+    *rds.COLLECTORS,
+)
 
 ALL_COLLECTORS: tuple[Collector, ...] = ORGANIZATION_COLLECTORS + ACCOUNT_COLLECTORS
 

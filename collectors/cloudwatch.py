@@ -1,0 +1,8 @@
+"""CloudWatch alarms and CloudWatch Logs metric filters (the CIS monitoring controls)."""
+
+from __future__ import annotations
+
+from collectors.spec import Collector
+
+# Being written: the operations are declared here as data (see collectors/spec.py).
+COLLECTORS: tuple[Collector, ...] = ()

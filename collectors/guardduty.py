@@ -1,0 +1,8 @@
+"""GuardDuty detectors, features, organization administrator."""
+
+from __future__ import annotations
+
+from collectors.spec import Collector
+
+# Being written: the operations are declared here as data (see collectors/spec.py).
+COLLECTORS: tuple[Collector, ...] = ()
