@@ -61,6 +61,14 @@ COLLECTORS: tuple[Collector, ...] = (
                     sources=(LIST_CLOUDFRONT,), path="WebACLs[]", fields={"Name": "Name", "Id": "Id"}
                 ),
             ),
+            Op(
+                operation="GetLoggingConfiguration",
+                absent_codes=NO_LOGGING,
+                for_each=From(
+                    sources=(LIST_REGIONAL, LIST_CLOUDFRONT), path="WebACLs[].ARN", param="ResourceArn"
+                ),
+            ),
+            # Last: moto does not implement this call (in-process mock_aws raises instead of answering).
             *(
                 Op(
                     operation="ListResourcesForWebACL",
@@ -69,13 +77,6 @@ COLLECTORS: tuple[Collector, ...] = (
                     for_each=From(sources=(LIST_REGIONAL,), path="WebACLs[].ARN", param="WebACLArn"),
                 )
                 for resource_type in REGIONAL_RESOURCE_TYPES
-            ),
-            Op(
-                operation="GetLoggingConfiguration",
-                absent_codes=NO_LOGGING,
-                for_each=From(
-                    sources=(LIST_REGIONAL, LIST_CLOUDFRONT), path="WebACLs[].ARN", param="ResourceArn"
-                ),
             ),
         ),
     ),
