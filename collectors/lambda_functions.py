@@ -1,4 +1,4 @@
-"""Lambda functions (regional): runtime, role, environment variable names, resource policy, function URLs.
+"""Lambda functions (regional): runtime, role, environment variable names, resource policy, function URL.
 
 Environment variable *values* never reach the snapshot: ``collectors/redact.py`` replaces them
 in every ``ListFunctions`` page before it is written.
@@ -24,9 +24,12 @@ COLLECTOR = Collector(
             for_each=_EACH_FUNCTION,
             absent_codes=frozenset({"ResourceNotFoundException"}),
         ),
-        # Lists the unqualified function's URL and every alias's, with their AuthType.
+        # The unqualified function's URL and its AuthType (NONE: anyone on the internet can invoke
+        # it). ResourceNotFoundException: the function has no URL. ListFunctionUrlConfigs would also
+        # list alias-qualified URLs, but moto 5.2 does not implement it (404) and the demo must
+        # collect without failed calls: alias-qualified URLs are not collected.
         Op(
-            operation="ListFunctionUrlConfigs",
+            operation="GetFunctionUrlConfig",
             for_each=_EACH_FUNCTION,
             absent_codes=frozenset({"ResourceNotFoundException"}),
         ),
