@@ -202,7 +202,7 @@ class Trail(Record):
             writes |= not read_only or "false" in read_only
         if reads and writes:
             return "All"
-        return "ReadOnly" if reads else "WriteOnly" if writes else "None"
+        return "ReadOnly" if reads else "WriteOnly" if writes else "Nothing"
 
     @property
     def data_event_types(self) -> tuple[str, ...]:
