@@ -397,7 +397,11 @@ def _trails(
             arn = _str(item.get("TrailARN"))
             if not arn:
                 continue
-            raw.setdefault(arn, item)
+            # Listings may differ in detail (shadow entries can be terser): keep every key seen,
+            # the home region's values first.
+            merged = raw.setdefault(arn, {})
+            for k, v in item.items():
+                merged.setdefault(k, v)
             call_ids[arn].append(page.call.id)
             where = (page.account_id, page.region)
             if shadow_listing:
@@ -405,13 +409,14 @@ def _trails(
                 if where not in seen[arn]:
                     seen[arn].append(where)
             if _owner_account(arn) == page.account_id and _str(item.get("HomeRegion")) == page.region:
-                home_raw[arn] = item
+                home_item = home_raw.setdefault(arn, {})
+                home_item.update({k: v for k, v in item.items() if k not in home_item})
     statuses = _per_trail(source, "GetTrailStatus", "Name")
     selectors = _per_trail(source, "GetEventSelectors", "TrailName")
     insights = _per_trail(source, "GetInsightSelectors", "TrailName")
     trails: dict[str, Trail] = {}
     for arn, first in raw.items():
-        item = home_raw.get(arn, first)
+        item = {**first, **home_raw.get(arn, {})}
         owner = _owner_account(arn)
         home = _str(item.get("HomeRegion")) or _arn_region(arn)
 
