@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from snapshot import SnapshotError, SnapshotTamperedError
 from snapshot.reader import TAMPERED
+from ui.dialogs.collect_wizard import CollectWizard
 from ui.dialogs.open_errors import OpenErrorDialog, TamperedDialog
+from ui.views.coverage_view import CoverageView
 from ui.views.manifest_view import ManifestView
 from ui.views.ou_tree_view import OuTreeView
 from ui.workers import FunctionWorker, LoadedSnapshot, load_snapshot_job
@@ -47,6 +49,7 @@ class MainWindow(QMainWindow):
         self.loaded: LoadedSnapshot | None = None
         self.worker: FunctionWorker | None = None
         self.dialog: OpenErrorDialog | TamperedDialog | None = None
+        self.collect_wizard: CollectWizard | None = None
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -56,6 +59,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.ou_view, "Organization")
         self.tabs.addTab(self.manifest_view, "Manifest")
+        self.coverage_view = CoverageView()
+        self.tabs.addTab(self.coverage_view, "Coverage")
 
         self.empty_label = QLabel(
             "Open a snapshot with File › Open…, or drop a snapshot file onto this window."
@@ -94,11 +99,15 @@ class MainWindow(QMainWindow):
         self.open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_file)
         self.recent_menu = menu.addMenu("Open &Recent")
+        self.collect_action = QAction("&Collect…", self)
+        self.collect_action.triggered.connect(self.open_collect_wizard)
         self.close_action = QAction("&Close", self, shortcut=QKeySequence.StandardKey.Close)
         self.close_action.triggered.connect(self.close_snapshot)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         menu.insertAction(self.recent_menu.menuAction(), self.open_action)
+        menu.addSeparator()
+        menu.addAction(self.collect_action)
         menu.addSeparator()
         menu.addAction(self.close_action)
         menu.addSeparator()
@@ -138,6 +147,24 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open snapshot", start, FILE_FILTER)
         if path:
             self.open_path(path)
+
+    # -- collection wizard (File › Collect…) ----------------------------------------------
+
+    def open_collect_wizard(self) -> CollectWizard:
+        """Show the wizard (one at a time); the snapshot it produces opens when asked."""
+        if self.collect_wizard is None:
+            wizard = CollectWizard(parent=self)
+            wizard.snapshot_ready.connect(self.open_path)
+            wizard.finished.connect(lambda _result: self._collect_wizard_closed(wizard))
+            self.collect_wizard = wizard
+        self.collect_wizard.show()
+        self.collect_wizard.raise_()
+        return self.collect_wizard
+
+    def _collect_wizard_closed(self, wizard: CollectWizard) -> None:
+        if self.collect_wizard is wizard:
+            self.collect_wizard = None
+        wizard.deleteLater()
 
     # -- drag and drop ------------------------------------------------------------------
 
@@ -191,6 +218,7 @@ class MainWindow(QMainWindow):
         self.loaded = result
         snap = result.snapshot
         self.manifest_view.set_manifest(snap.manifest, integrity=snap.integrity)
+        self.coverage_view.set_snapshot(snap)
         self.ou_view.set_organization(result.organization)
         tampered = snap.integrity == TAMPERED
         self.integrity_label.setText(f"Integrity: {snap.integrity.upper() if tampered else snap.integrity}")
@@ -239,6 +267,7 @@ class MainWindow(QMainWindow):
             self.loaded.snapshot.close()
             self.loaded = None
         self.ou_view.set_organization(None)
+        self.coverage_view.set_snapshot(None)
         self.integrity_label.clear()
         self.integrity_label.setStyleSheet("")
         self.setWindowTitle(APP_TITLE)
@@ -248,6 +277,8 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(PAGE_EMPTY)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.collect_wizard is not None:
+            self.collect_wizard.reject()  # cancels a running collection and waits for it
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait()

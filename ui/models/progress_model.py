@@ -2,10 +2,10 @@
 
 The runner calls its ``progress`` callback from its worker threads, once per
 API call: thousands of events a minute. ``ProgressTally`` (plain Python, locked)
-folds them into per-(account, region) counters on those threads and says when a
-batch is worth sending: at most every ``min_interval_s`` for calls, at once for
-account, phase and end events. The job sends ``take_batch()`` through the
-``FunctionWorker`` progress signal, so ``ProgressModel`` is only ever touched on
+folds them into per-(account, region) counters on those threads and sends a batch
+of what changed at most every ``min_interval_s`` for calls, at once for account,
+phase and end events. The job sends it through the ``FunctionWorker`` progress
+signal, so ``ProgressModel`` is only ever touched on
 the GUI thread and only a few times a second, whatever the call rate.
 """
 
@@ -100,7 +100,13 @@ class ProgressTally:
     _phase: str = ""
     _last_sent: float = float("-inf")
 
-    def feed(self, event: ProgressEvent) -> bool:
+    def feed(self, event: ProgressEvent, *, send: Callable[[ProgressBatch], None]) -> None:
+        """Count ``event``; hand a batch to ``send`` if one is due.
+
+        ``send`` is called under the lock, so batches leave in order even though events
+        arrive from several threads (each batch carries cumulative values: an older one
+        arriving after a newer one would turn counts back).
+        """
         with self._lock:
             self._last_event = event
             if event.kind == "phase":
@@ -119,7 +125,8 @@ class ProgressTally:
                 # An account whose access failed makes no call: it still gets its row.
                 self._row(event.account_id, GLOBAL_REGION)
             urgent = event.kind in ("account", "phase", "done")
-            return urgent or self.clock() - self._last_sent >= self.min_interval_s
+            if urgent or self.clock() - self._last_sent >= self.min_interval_s:
+                send(self._take())
 
     def _row(self, account_id: str, region: str) -> RowCounts:
         key = (account_id, region)
@@ -150,21 +157,18 @@ class ProgressTally:
             self._statuses[account_id] = status
             self._dirty_statuses.add(account_id)
 
-    def take_batch(self) -> ProgressBatch | None:
-        """The changes since the last batch (None before the first event)."""
-        with self._lock:
-            if self._last_event is None:
-                return None
-            batch = ProgressBatch(
-                rows=tuple(self._rows[k] for k in sorted(self._dirty_rows)),
-                statuses={a: self._statuses[a] for a in sorted(self._dirty_statuses)},
-                event=self._last_event,
-                phase=self._phase,
-            )
-            self._dirty_rows.clear()
-            self._dirty_statuses.clear()
-            self._last_sent = self.clock()
-            return batch
+    def _take(self) -> ProgressBatch:
+        assert self._last_event is not None
+        batch = ProgressBatch(
+            rows=tuple(self._rows[k] for k in sorted(self._dirty_rows)),
+            statuses={a: self._statuses[a] for a in sorted(self._dirty_statuses)},
+            event=self._last_event,
+            phase=self._phase,
+        )
+        self._dirty_rows.clear()
+        self._dirty_statuses.clear()
+        self._last_sent = self.clock()
+        return batch
 
 
 @dataclass
