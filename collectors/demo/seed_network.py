@@ -36,8 +36,8 @@ EBS_ENCRYPTED: tuple[tuple[str, str], ...] = (
     ("network", "us-east-1"),
     ("network", "eu-west-1"),
     ("payments-prod", "us-east-1"),
+    ("payments-prod", "eu-west-1"),
 )
-EBS_ENCRYPTED += (("payments-prod", "eu-west-1"),)
 
 
 class _Recorder:
