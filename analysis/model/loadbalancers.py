@@ -227,7 +227,7 @@ def _listeners(b: _Builder) -> dict[str, Listener]:
                 for cfg in c.values():
                     if isinstance(cfg, dict):
                         values += [_str(v) for v in _list(cfg.get("Values"))]
-                conditions.append((_str(c.get("Field")), tuple(v for v in values if v)))
+                conditions.append((_str(c.get("Field")), tuple(dict.fromkeys(v for v in values if v))))
         arn = _str(item.get("RuleArn"))
         listener_arn = arn.replace(":listener-rule/", ":listener/").rsplit("/", 1)[0]
         rules[listener_arn].append(
