@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from moto import mock_aws
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from collectors.runner import ProgressEvent
@@ -150,6 +150,8 @@ def test_sso_sign_in_shows_the_code_opens_the_browser_and_completes(
     assert page.url_label.text().endswith(f"user_code={code}")
     assert [u.toString() for u in wizard.opened_urls] == [page.url_label.text()]
     assert not page.isComplete()  # waiting for the approval
+    qtbot.wait(50)
+    assert wizard.grab().save("/tmp/awb_wizard_signin.png")
     fake_sso.approve(code)
     qtbot.waitUntil(page.isComplete, timeout=TIMEOUT_MS)
     assert not page.sign_in_box.isVisible()
@@ -356,6 +358,28 @@ def test_cancel_leaves_a_resumable_file_and_resume_completes_it(
         assert [r["status"] for r in snap.manifest["runs"]] == ["cancelled", "complete"]
         assert len(snap.calls()) > calls_before
         assert set(snap.manifest["account_outcomes"]) == {org.management, *org.accounts.values()}
+
+
+def test_scope_reads_the_organizations_accounts(make_wizard: Any, org: MotoOrg, qtbot: Any) -> None:
+    wizard = make_wizard(FaultyFactory())
+    wizard.next()
+    wizard.next()
+    scope = wizard.scope_page
+    assert scope.load_accounts_button.isVisible()
+    scope.load_accounts_button.click()
+    qtbot.waitUntil(lambda: scope.accounts_list.count() > 0, timeout=TIMEOUT_MS)
+    assert scope.names == {
+        org.management: "master",
+        **{account_id: name for name, account_id in org.accounts.items()},
+    }
+    assert "4 account(s) from the organization" in scope.accounts_status.text()
+    scope.some_accounts.setChecked(True)
+    for i in range(scope.accounts_list.count()):
+        item = scope.accounts_list.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) != org.accounts["audit"]:
+            item.setCheckState(Qt.CheckState.Unchecked)
+    assert scope.validatePage() and scope.request is not None
+    assert scope.request.accounts == (org.accounts["audit"],)
 
 
 def test_closing_the_wizard_mid_run_cancels_and_waits(

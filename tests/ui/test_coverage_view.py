@@ -210,3 +210,39 @@ def test_everything_collected_says_so(qtbot: Any, tmp_path: Path) -> None:
 def test_summary_counts_a_cancelled_account_as_partial() -> None:
     summary = summarize([], {MGMT: {"status": "collected"}, PROD: {"status": "cancelled"}})
     assert summary.complete == (MGMT,) and summary.partial == (PROD,) and summary.failed == ()
+
+
+def test_main_window_collect_menu_and_coverage_tab(qtbot: Any, tmp_path: Path) -> None:
+    """File › Collect… opens the wizard; the snapshot it announces opens, with its gaps in Coverage."""
+    from PySide6.QtCore import QSettings
+
+    from tests.analysis.model.builders import realistic_snapshot
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.collect_action.text() == "&Collect…"
+    window.collect_action.trigger()
+    wizard = window.collect_wizard
+    assert wizard is not None and wizard.isVisible()
+    window.collect_action.trigger()
+    assert window.collect_wizard is wizard  # one at a time
+    path = realistic_snapshot(tmp_path / "acme.awb")
+    with qtbot.waitSignal(window.snapshot_loaded, timeout=5000):
+        wizard.snapshot_ready.emit(str(path))
+    qtbot.waitUntil(lambda: window.worker is None, timeout=5000)
+    coverage = window.coverage_view
+    assert window.tabs.tabText(window.tabs.indexOf(coverage)) == "Coverage"
+    assert coverage.summary is not None and "777777777777" in coverage.summary.failed
+    locked = [
+        r
+        for r in range(coverage.proxy.rowCount())
+        if coverage.proxy.index(r, COL_ACCOUNT).data() == "777777777777"
+    ]
+    assert locked and coverage.proxy.index(locked[0], COL_STATE).data() == "not collected"
+    wizard.reject()
+    qtbot.waitUntil(lambda: window.collect_wizard is None, timeout=5000)
+    window.close_snapshot()
+    assert coverage.model.rowCount() == 0 and coverage.summary_label.text().startswith("Open a snapshot")
+    window.close()

@@ -8,7 +8,7 @@ accounts fully collected, partly collected and not collected at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.model.coverage import Coverage
+from analysis.model.coverage import Coverage, Gap
 from snapshot import Snapshot
 from snapshot.reader import CallRow
 from snapshot.schema import M_ACCOUNT_OUTCOMES
@@ -43,6 +43,13 @@ EMPTY_TEXT = "Everything in scope was collected: no call was denied, failed or s
 NO_SNAPSHOT_TEXT = "Open a snapshot to see what could not be collected."
 WARN_STYLE = "color: #8a4b00; background: #fff4e0; padding: 4px; border: 1px solid #f0c080;"
 OK_STYLE = "color: #1b5e20; padding: 4px;"
+
+
+def compute_gaps(calls: Iterable[CallRow], manifest: Mapping[str, Any]) -> list[Gap]:
+    """The gaps of a snapshot, named from its manifest (pure; safe to run in a worker)."""
+    outcomes: Mapping[str, Any] = manifest.get(M_ACCOUNT_OUTCOMES) or {}
+    names = {k: str(v.get("name") or "") for k, v in outcomes.items()}
+    return Coverage(calls=calls, manifest=manifest).gaps(names)
 
 
 class CoverageView(QWidget):
@@ -121,9 +128,11 @@ class CoverageView(QWidget):
             self.stack.setCurrentWidget(self.table)
             self.shown_label.clear()
             return
+        self.set_gaps(compute_gaps(calls, manifest), manifest)
+
+    def set_gaps(self, gaps: Sequence[Gap], manifest: Mapping[str, Any]) -> None:
+        """Show gaps computed elsewhere (e.g. by the loading worker, off the GUI thread)."""
         outcomes: Mapping[str, Any] = manifest.get(M_ACCOUNT_OUTCOMES) or {}
-        names = {k: str(v.get("name") or "") for k, v in outcomes.items()}
-        gaps = Coverage(calls=calls, manifest=manifest).gaps(names)
         self.model.set_gaps(gaps)
         self.summary = summarize(gaps, outcomes)
         self._set_filter_choices(
