@@ -186,7 +186,7 @@ class Trail(Record):
 
     @property
     def management_events(self) -> str | None:
-        """ "All", "ReadOnly", "WriteOnly" or "None" per the selectors; None when they were not collected."""
+        """Management events logged: "All", "ReadOnly", "WriteOnly" or "Nothing"; None if selectors not collected."""
         if self.selectors_coverage.state != "collected":
             return None
         reads = writes = False
