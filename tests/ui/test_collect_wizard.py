@@ -272,7 +272,7 @@ def test_full_collection_through_the_wizard(
             return query_error("AccessDenied", "not authorized to perform sts:AssumeRole", 403)
         return None
 
-    factory = FaultyFactory(rules=[deny_prod_b, slow(0.03)])
+    factory = FaultyFactory(rules=[deny_prod_b, slow(0.01)])
     wizard = make_wizard(factory)
     assert wizard.profile_page.profile_name() is None  # the environment's credentials
     wizard.next()
@@ -321,10 +321,11 @@ def test_cancel_leaves_a_resumable_file_and_resume_completes_it(
     make_wizard: Any, org: MotoOrg, tmp_path: Path, qtbot: Any
 ) -> None:
     path = tmp_path / "partial.awb"
-    wizard = make_wizard(FaultyFactory(rules=[slow(0.05)]))
+    factory = FaultyFactory(rules=[slow(0.02)])
+    wizard = make_wizard(factory)
     wizard.next()
     wizard.next()
-    choose_scope(wizard, path)
+    choose_scope(wizard, path, services=("organizations",))
     wizard.next()
     wizard.next()
     run = wizard.run_page
@@ -339,14 +340,15 @@ def test_cancel_leaves_a_resumable_file_and_resume_completes_it(
         assert snap.status == "cancelled" and snap.integrity == "intact"
         calls_before = len(snap.calls())
 
-    again = make_wizard(FaultyFactory())
+    factory.rules.clear()  # same factory (its loaded service models), no slow-down
+    again = make_wizard(factory)
     again.next()
     again.next()
     scope = again.scope_page
     scope.resume_radio.setChecked(True)
     scope.resume_path.setText(str(path))
     assert "Resumes with the recorded scope" in scope.resume_info.text()
-    assert "organizations, iam" in scope.resume_info.text()
+    assert "services organizations." in scope.resume_info.text()
     again.next()
     again.next()
     run_to_the_end(again, qtbot)
@@ -386,10 +388,10 @@ def test_closing_the_wizard_mid_run_cancels_and_waits(
     make_wizard: Any, org: MotoOrg, tmp_path: Path, qtbot: Any
 ) -> None:
     path = tmp_path / "closed.awb"
-    wizard = make_wizard(FaultyFactory(rules=[slow(0.05)]))
+    wizard = make_wizard(FaultyFactory(rules=[slow(0.02)]))
     wizard.next()
     wizard.next()
-    choose_scope(wizard, path)
+    choose_scope(wizard, path, services=("organizations",))
     wizard.next()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.run_page.model.rowCount() >= 1, timeout=TIMEOUT_MS)
@@ -461,3 +463,42 @@ def test_tally_counts_per_account_and_region_and_throttles() -> None:
     # Account events go out at once, with only what changed.
     tally.feed(event("account", "account 111111111111: partial", "111111111111"), send=sent.append)
     assert len(sent) == 3 and sent[2].statuses == {"111111111111": "partial"} and sent[2].rows == ()
+
+
+def test_profiles_and_progress_models_pass_qtmodeltester(qtmodeltester: Any, aws_env: Path) -> None:
+    from collectors.auth.profiles import list_profiles
+    from collectors.runner import AccountOutcome, CollectionResult
+    from ui.models.profiles_model import ProfilesModel
+    from ui.models.progress_model import ProgressModel
+
+    write_config(aws_env)
+    qtmodeltester.check(ProfilesModel(profiles=list_profiles()))
+
+    model = ProgressModel()
+    qtmodeltester.check(model)  # the tester keeps watching the changes below
+    sent: list[ProgressBatch] = []
+    tally = ProgressTally(min_interval_s=0.0)
+    for account in ("111111111111", "222222222222"):
+        tally.feed(event("account", f"opening account {account}", account), send=sent.append)
+        for region in ("global", "eu-west-1", "us-east-1"):
+            tally.feed(event("call", "ec2:DescribeVpcs ok", account, region), send=sent.append)
+    for batch in sent:
+        model.apply(batch)
+    assert model.rowCount() == 6
+    model.apply_result(
+        CollectionResult(
+            status="complete",
+            digest=None,
+            accounts={
+                "111111111111": AccountOutcome(account_id="111111111111", name="a", status="collected"),
+                "333333333333": AccountOutcome(account_id="333333333333", name="c", status="skipped"),
+            },
+            calls=6,
+            replayed=0,
+            errors=0,
+            denied=0,
+            throttled=0,
+        )
+    )
+    assert model.rowCount() == 7 and model.status("333333333333") == "skipped"
+    assert model.counts("222222222222", "us-east-1").calls == 1  # type: ignore[union-attr]
