@@ -67,12 +67,6 @@ def _ops() -> tuple[Op, ...]:
         _per_set("ListManagedPoliciesInPermissionSet"),
         _per_set("GetInlinePolicyForPermissionSet"),
         _per_set("ListCustomerManagedPolicyReferencesInPermissionSet"),
-        # No boundary set: AWS answers ResourceNotFoundException (sso-admin API reference,
-        # GetPermissionsBoundaryForPermissionSet), recorded as "absent".
-        _per_set(
-            "GetPermissionsBoundaryForPermissionSet",
-            absent_codes=frozenset({"ResourceNotFoundException"}),
-        ),
         _per_set("ListAccountsForProvisionedPermissionSet"),
         # One call per (instance, permission set, account): the accounts come from the provisioning
         # listing of that permission set, whose own parameters carry the instance and the set.
@@ -96,6 +90,13 @@ def _ops() -> tuple[Op, ...]:
                 param="GroupId",
                 inherit=("IdentityStoreId",),
             ),
+        ),
+        # No boundary set: AWS answers ResourceNotFoundException (sso-admin API reference,
+        # GetPermissionsBoundaryForPermissionSet), recorded as "absent". Last, because moto
+        # lacks it and raises in-process, which would cut the ops after it short.
+        _per_set(
+            "GetPermissionsBoundaryForPermissionSet",
+            absent_codes=frozenset({"ResourceNotFoundException"}),
         ),
     )
 
