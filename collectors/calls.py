@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jmespath
@@ -81,6 +81,10 @@ class CollectionCancelled(Exception):
     pass
 
 
+class AccountAccessFailed(Exception):
+    """The account could not be entered (its role could not be assumed): stops that account's units."""
+
+
 class SignInRequired(Exception):
     """The credentials (SSO token, session) are no longer valid: the user must sign in again."""
 
@@ -121,6 +125,16 @@ class CallTarget:
     service: str
     identity_arn: str
     client: Callable[[], Any]  # lazily creates the client (no session needed on a full replay)
+    # Lazily creates a client of another service in the same account and region (Op.service).
+    clients: Callable[[str], Any] | None = None
+
+    def for_service(self, service: str) -> CallTarget:
+        if service == self.service:
+            return self
+        if self.clients is None:
+            raise ValueError(f"no client factory for {service} in {self.account_id}/{self.region}")
+        clients = self.clients
+        return replace(self, service=service, client=lambda: clients(service))
 
 
 def classify(op: Op, code: str, status: int | None, region_is_global: bool) -> str:
@@ -160,12 +174,16 @@ class CallExecutor:
         pages_out: list[Any] = []
         if op.regions and target.region not in op.regions:
             return pages_out
+        if op.service:
+            target = target.for_service(op.service)
         queue: list[dict[str, Any]] = list(self._initial_params(op, results))
         seen = {_freeze(p) for p in queue}
+        origins = results.setdefault(op.key + ORIGINS_SUFFIX, [])
         while queue:
             params = queue.pop(0)
             pages = self.call(target, op, params)
             pages_out.extend(pages)
+            origins.extend((params, page) for page in pages)
             if op.recurse is not None:
                 for child in _params_from(op.recurse, op.params, pages):
                     frozen = _freeze(child)
@@ -176,6 +194,8 @@ class CallExecutor:
         return pages_out
 
     def _initial_params(self, op: Op, results: Mapping[str, list[Any]]) -> Iterable[dict[str, Any]]:
+        if op.for_each is not None and op.for_each.inherit:
+            return _params_inherited(op.for_each, op.params, results)
         if op.for_each is not None:
             pages = [p for src in op.for_each.sources for p in results.get(src, [])]
             return _params_from(op.for_each, op.params, pages)
@@ -259,8 +279,21 @@ class CallExecutor:
                 ) from exc
             except ReadOnlyViolation:
                 raise
+            except (CollectionCancelled, SignInRequired, AccountAccessFailed):
+                raise
             except BotoCoreError as exc:
                 code, message, outcome = type(exc).__name__, str(exc), OUTCOME_ERROR
+            except Exception as exc:
+                # Anything else (a parser error, an emulator's NotImplementedError) is this call's
+                # failure, recorded as such: it never takes the rest of the unit down with it.
+                log.exception(
+                    "%s %s %s:%s failed unexpectedly",
+                    target.account_id,
+                    target.region,
+                    target.service,
+                    op.operation,
+                )
+                code, message, outcome = type(exc).__name__, str(exc) or type(exc).__name__, OUTCOME_ERROR
             if op.poll is not None and outcome in SUCCESS_OUTCOMES and pages:
                 state = jmespath.search(op.poll.path, pages[-1])
                 if state not in op.poll.until and attempts < op.poll.max_polls:
@@ -336,6 +369,27 @@ class CallExecutor:
         self._counters.add(outcome, replayed=False)
         if self._on_call:
             self._on_call(target, op.operation, outcome)
+
+
+# results[op.key + ORIGINS_SUFFIX]: (parameters of the call, page) for every page of an op.
+ORIGINS_SUFFIX = "#origins"
+
+
+def _params_inherited(
+    source: Any, base: Mapping[str, Any], results: Mapping[str, list[Any]]
+) -> list[dict[str, Any]]:
+    """For-each over the sources' pages, each call also given ``inherit`` parameters of the page's call."""
+    out: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for src in source.sources:
+        for origin, page in results.get(src + ORIGINS_SUFFIX, []):
+            inherited = {k: origin[k] for k in source.inherit if k in origin}
+            for params in _params_from(source, {**base, **inherited}, [page]):
+                frozen = _freeze(params)
+                if frozen not in seen:
+                    seen.add(frozen)
+                    out.append(params)
+    return out
 
 
 def _params_from(source: Any, base: Mapping[str, Any], pages: Iterable[Any]) -> list[dict[str, Any]]:

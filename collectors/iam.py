@@ -15,6 +15,10 @@ COLLECTOR = Collector(
     ops=(
         # Users, groups, roles (with trust policies), managed and inline policies, in one paginated call.
         Op(operation="GetAccountAuthorizationDetails"),
+        # What GetAccountAuthorizationDetails leaves out: roles' MaxSessionDuration, and instance
+        # profiles that have no role.
+        Op(operation="ListRoles"),
+        Op(operation="ListInstanceProfiles"),
         Op(
             operation="GenerateCredentialReport",
             poll=Poll(path="State", until=("COMPLETE",), interval_s=2.0, max_polls=30),

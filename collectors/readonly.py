@@ -30,13 +30,17 @@ SIGN_IN_OPERATIONS: frozenset[tuple[str, str]] = frozenset(
 # Reads that are not named List/Describe/Get but are read-only, with the reason.
 NON_GET_READS: dict[tuple[str, str], str] = {
     ("iam", "GenerateCredentialReport"): "asks IAM to build the credential report; part of SecurityAudit",
+    (
+        "ec2",
+        "SearchTransitGatewayRoutes",
+    ): "reads a transit gateway route table's routes (no Describe exists)",
 }
 
 READ_PREFIXES = ("List", "Describe", "Get")
 
 
 def collection_operations() -> frozenset[tuple[str, str]]:
-    return frozenset((c.service, op.operation) for c in ALL_COLLECTORS for op in c.ops)
+    return frozenset((op.service or c.service, op.operation) for c in ALL_COLLECTORS for op in c.ops)
 
 
 ALLOWED_OPERATIONS: frozenset[tuple[str, str]] = (

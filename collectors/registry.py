@@ -51,7 +51,7 @@ ACCOUNT_COLLECTORS: tuple[Collector, ...] = (
 ALL_COLLECTORS: tuple[Collector, ...] = ORGANIZATION_COLLECTORS + ACCOUNT_COLLECTORS
 
 # What --services accepts; sts is always collected.
-SELECTABLE = tuple(c.name for c in ALL_COLLECTORS if c.name != "sts")
+SELECTABLE = tuple(dict.fromkeys(c.name for c in ALL_COLLECTORS if c.name != "sts"))
 
 
 def collectors_named(names: list[str] | tuple[str, ...] | None) -> tuple[Collector, ...]:

@@ -21,10 +21,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from collectors import tool_version
 from collectors.access import AccessAttempt, AccountAccess, AccountSession
-from collectors.calls import CallExecutor, CallTarget, CollectionCancelled, Counters, SignInRequired
+from collectors.calls import (
+    AccountAccessFailed,
+    CallExecutor,
+    CallTarget,
+    CollectionCancelled,
+    Counters,
+    SignInRequired,
+)
 from collectors.clients import ClientFactory, home_region, partition_of_arn
 from collectors.registry import ORGANIZATION_COLLECTORS, collectors_named
-from collectors.spec import GLOBAL_REGION, Collector, Op
+from collectors.spec import GLOBAL_REGION, TARGET_SOURCE, Collector, Op
 from snapshot.schema import (
     M_ACCOUNT_OUTCOMES,
     M_IDENTITY,
@@ -206,21 +213,22 @@ class _Run:
         session_getter: Callable[[], Any],
     ) -> dict[str, list[Any]]:
         client_region = home_region(self.partition) if region == GLOBAL_REGION else region
-        client_cache: list[Any] = []
+        client_cache: dict[str, Any] = {}
 
-        def client() -> Any:
-            if not client_cache:
-                client_cache.append(self.factory.client(session_getter(), collector.service, client_region))
-            return client_cache[0]
+        def client_for(service: str) -> Any:
+            if service not in client_cache:
+                client_cache[service] = self.factory.client(session_getter(), service, client_region)
+            return client_cache[service]
 
         target = CallTarget(
             account_id=account_id,
             region=region,
             service=collector.service,
             identity_arn=identity_arn,
-            client=client,
+            client=lambda: client_for(collector.service),
+            clients=client_for,
         )
-        results: dict[str, list[Any]] = {}
+        results: dict[str, list[Any]] = {TARGET_SOURCE: [{"AccountId": account_id, "Region": region}]}
         for op in collector.ops:
             self.executor.run_op(target, op, results)
         return results
@@ -556,7 +564,7 @@ def _prepare_account(run: _Run, account_id: str, home_account: str, home_identit
             acct = session_box[0]
         if acct.session is None:
             attempt = acct.attempt
-            raise _AccessFailed(
+            raise AccountAccessFailed(
                 f"{attempt.operation if attempt else 'access'} failed: "
                 f"{attempt.error_code if attempt else ''} {attempt.error_message if attempt else ''}"
             )
@@ -570,7 +578,7 @@ def _prepare_account(run: _Run, account_id: str, home_account: str, home_identit
             identity_arn=home_identity,
             session_getter=session_getter,
         )
-    except _AccessFailed as exc:
+    except AccountAccessFailed as exc:
         out.status, out.detail = "access_failed", str(exc).strip()
         return None
     identity = (sts.get("GetCallerIdentity") or [{}])[0]
@@ -581,10 +589,6 @@ def _prepare_account(run: _Run, account_id: str, home_account: str, home_identit
         return None
     regions = _enabled_regions(run, account_id, identity_arn, session_getter, out)
     return _Prepared(session_getter=session_getter, identity_arn=identity_arn, regions=regions)
-
-
-class _AccessFailed(Exception):
-    pass
 
 
 def _enabled_regions(
@@ -655,7 +659,7 @@ def _run_unit(run: _Run, unit: _Unit) -> None:
             identity_arn=unit.prepared.identity_arn,
             session_getter=unit.prepared.session_getter,
         )
-    except _AccessFailed as exc:
+    except AccountAccessFailed as exc:
         out = run._outcome(unit.account_id)
         out.status, out.detail = "access_failed", str(exc)
 

@@ -8,10 +8,8 @@ records where each bucket lives.
 
 Account-level Block Public Access is an S3 Control call whose ``AccountId`` parameter must be
 the account being collected (S3 Control routes on it: ``<account>.s3-control.<region>...``).
-The declarative spec has no "current account" value, so the op draws it from a pseudo-source,
-:data:`TARGET_SOURCE`, that the executor is expected to provide for every collector run:
-``results[TARGET_SOURCE] = [{"AccountId": <account>, "Region": <region column>}]``. Until it
-does, the op expands to no call at all (the Inventory says "not collected", never "off");
+The op draws it from the pseudo-source :data:`collectors.spec.TARGET_SOURCE`, which the
+runner provides for every collector run: ``[{"AccountId": <account>, "Region": <region column>}]``.
 :func:`bind_account` fixes the account in a copy of a collector, for tests and callers that
 know it.
 """
@@ -20,10 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from collectors.spec import Collector, From, Op
-
-# The pseudo-op whose single page describes the collection target (account, region).
-TARGET_SOURCE = "$target"
+from collectors.spec import TARGET_SOURCE, Collector, From, Op
 
 _EACH_BUCKET = From(sources=("ListBuckets",), path="Buckets[].Name", param="Bucket")
 

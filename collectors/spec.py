@@ -19,6 +19,10 @@ Scope = Literal["organization", "global", "regional"]
 
 GLOBAL_REGION = "global"  # the region column of calls to global services
 
+# A pseudo-source every collector run starts with: [{"AccountId": <account>, "Region": <region column>}],
+# for operations whose parameters name the account being collected (s3control GetPublicAccessBlock).
+TARGET_SOURCE = "$target"
+
 
 @dataclass(frozen=True, kw_only=True)
 class From:
@@ -27,13 +31,17 @@ class From:
     ``path`` is a JMESPath expression evaluated on each page of every op in
     ``sources``; each value it yields becomes one call with ``param`` set to it.
     Values that are objects can fill several parameters: ``fields`` maps a
-    parameter name to a key of the object.
+    parameter name to a key of the object. ``inherit`` names parameters copied
+    from the source call that returned the page: a nested for-each, e.g. the
+    permission sets listed for an instance carry that instance's ARN on to the
+    calls made for each of them.
     """
 
     sources: tuple[str, ...]
     path: str
     param: str | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
+    inherit: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +72,10 @@ class Op:
     # Regional collectors only: call this op only in these regions (e.g. WAFv2 CLOUDFRONT scope,
     # which exists only in us-east-1). Empty: every collected region.
     regions: tuple[str, ...] = ()
+    # Send this op to another boto3 client of the same account and region, recorded under that
+    # service (e.g. identitystore ListUsers, whose IdentityStoreId comes from sso-admin
+    # ListInstances). Empty: the collector's service.
+    service: str = ""
 
     @property
     def key(self) -> str:

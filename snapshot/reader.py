@@ -93,11 +93,38 @@ def open_existing(path: Path, *, read_only: bool) -> sqlite3.Connection:
             rw.close()
         except sqlite3.DatabaseError as exc:
             raise SnapshotCorruptError(f"{path} is damaged and cannot be recovered ({exc})") from exc
+    wal = Path(str(path) + "-wal")
+    if wal.exists() or _header_says_wal(path):
+        # A collection is running, or was killed before it folded its write-ahead log back:
+        # fold it now (recovery of committed calls only) so that the file reads as one.
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise SnapshotCorruptError(
+                f"{path} was left mid-collection; copy it together with {wal.name} to a writable folder "
+                "and open it there"
+            )
+        try:
+            rw = sqlite3.connect(str(path), timeout=0.5)
+            rw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            rw.execute("PRAGMA journal_mode=DELETE")
+            rw.close()
+        except sqlite3.OperationalError as exc:
+            raise SnapshotError(
+                f"{path} is being written by a running collection ({exc}); open it when the collection ends"
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise SnapshotCorruptError(f"{path} is damaged and cannot be recovered ({exc})") from exc
     uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "")
     try:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         raise SnapshotError(f"{path} cannot be opened ({exc})") from exc
+
+
+def _header_says_wal(path: Path) -> bool:
+    """SQLite's file format: bytes 18 and 19 of the header are 2 in WAL mode."""
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    return len(head) == 20 and head[18] == 2 and head[19] == 2
 
 
 def check_header(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:

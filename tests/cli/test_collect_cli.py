@@ -25,6 +25,8 @@ from tests.support.moto_server import MotoServer
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.server
+# The CLI's behaviour is tested on the foundation collectors; each service area has its own tests.
+SERVICES = ("--services", "organizations", "iam")
 
 
 def main_py(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -36,7 +38,7 @@ def main_py(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
 def test_collect_every_member_account_of_a_moto_server_org(moto_server: MotoServer, tmp_path: Path) -> None:
     org = build_org()
     out = tmp_path / "org.snapshot"
-    done = main_py("collect", "--out", str(out), "--regions", "us-east-1")
+    done = main_py("collect", "--out", str(out), "--regions", "us-east-1", *SERVICES)
     assert done.returncode == 0, done.stderr
     assert "status: complete" in done.stdout
     assert (tmp_path / "org.snapshot.log").exists()
@@ -75,7 +77,12 @@ def _calls_in(path: Path) -> int:
 def test_killed_collection_resumes_to_the_same_result(moto_server: MotoServer, tmp_path: Path) -> None:
     org = build_org()
     full = tmp_path / "full.snapshot"
-    assert main_py("collect", "--out", str(full), "--regions", "us-east-1", "--workers", "2").returncode == 0
+    assert (
+        main_py(
+            "collect", "--out", str(full), "--regions", "us-east-1", "--workers", "2", *SERVICES
+        ).returncode
+        == 0
+    )
 
     partial = tmp_path / "partial.snapshot"
     proc = subprocess.Popen(
@@ -89,6 +96,7 @@ def test_killed_collection_resumes_to_the_same_result(moto_server: MotoServer, t
             "us-east-1",
             "--workers",
             "2",
+            *SERVICES,
         ],
         cwd=REPO,
         stdout=subprocess.DEVNULL,

@@ -23,6 +23,8 @@ from tests.collectors.orgbuilder import MotoOrg, build_org
 from tests.support.faults import FaultyFactory, json_error, query_error
 
 REGIONS = ("us-east-1",)
+# The runner's behaviour is tested on the foundation collectors; each service area has its own tests.
+SERVICES = ("organizations", "iam")
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def run_collection(
     writer = SnapshotWriter.resume(path) if resume else SnapshotWriter.create(path, tool_version="test")
     try:
         return collect(
-            request=request or CollectionRequest(regions=REGIONS),
+            request=request or CollectionRequest(regions=REGIONS, services=SERVICES),
             access=OrganizationsAccess(factory=factory, profile=None),
             factory=factory,
             writer=writer,
@@ -232,7 +234,9 @@ def test_every_collector_operation_is_a_read() -> None:
 
 def test_account_and_region_filters(org: MotoOrg, tmp_path: Path) -> None:
     path = tmp_path / "filtered.snapshot"
-    request = CollectionRequest(ous=(org.ous["Workloads"],), regions=("us-east-1", "ap-east-1"))
+    request = CollectionRequest(
+        ous=(org.ous["Workloads"],), regions=("us-east-1", "ap-east-1"), services=SERVICES
+    )
     result = run_collection(path, request=request)
     assert set(result.accounts) == {org.accounts["prod-a"], org.accounts["prod-b"]}
     for outcome in result.accounts.values():
@@ -248,7 +252,9 @@ def test_account_and_region_filters(org: MotoOrg, tmp_path: Path) -> None:
 
 
 def test_unknown_account_in_filter_is_reported(org: MotoOrg, tmp_path: Path) -> None:
-    request = CollectionRequest(accounts=(org.accounts["audit"], "000000000000"), regions=REGIONS)
+    request = CollectionRequest(
+        accounts=(org.accounts["audit"], "000000000000"), regions=REGIONS, services=SERVICES
+    )
     result = run_collection(tmp_path / "acc.snapshot", request=request)
     assert result.accounts[org.accounts["audit"]].status == "collected"
     assert result.accounts["000000000000"].status == "skipped"

@@ -12,7 +12,7 @@ import boto3
 
 from collectors.calls import CallExecutor, CallTarget, Counters
 from collectors.clients import ClientFactory
-from collectors.spec import GLOBAL_REGION, Collector
+from collectors.spec import GLOBAL_REGION, TARGET_SOURCE, Collector
 from snapshot import Snapshot, SnapshotWriter
 
 
@@ -35,12 +35,12 @@ def collect_one(
         session = factory.credentials_session(boto3.Session().get_credentials())
     column = GLOBAL_REGION if collector.scope != "regional" else region
     client_region = "us-east-1" if column == GLOBAL_REGION else region
-    box: list[object] = []
+    box: dict[str, object] = {}
 
-    def client() -> object:
-        if not box:
-            box.append(factory.client(session, collector.service, client_region))  # type: ignore[arg-type]
-        return box[0]
+    def client_for(service: str) -> object:
+        if service not in box:
+            box[service] = factory.client(session, service, client_region)  # type: ignore[arg-type]
+        return box[service]
 
     writer = SnapshotWriter.create(path, tool_version="test")
     executor = CallExecutor(writer=writer, counters=Counters(), cancelled=lambda: False, retry_pause_s=0.01)
@@ -49,9 +49,10 @@ def collect_one(
         region=column,
         service=collector.service,
         identity_arn=f"arn:aws:iam::{account_id}:role/test",
-        client=client,
+        client=lambda: client_for(collector.service),
+        clients=client_for,
     )
-    results: dict[str, list[object]] = {}
+    results: dict[str, list[object]] = {TARGET_SOURCE: [{"AccountId": account_id, "Region": column}]}
     for op in collector.ops:
         executor.run_op(target, op, results)
     writer.finish(status="complete")
