@@ -71,7 +71,9 @@ class ClientFactory:
             session._credentials = credentials
         return session
 
-    def client(self, session: botocore.session.Session, service: str, region: str, *, unsigned: bool = False) -> Any:
+    def client(
+        self, session: botocore.session.Session, service: str, region: str, *, unsigned: bool = False
+    ) -> Any:
         """A guarded client. ``unsigned`` for the SSO portal and OIDC calls, which carry a bearer
         token instead of a signature (and must not resolve the profile's own credentials)."""
         config = self.config.merge(Config(signature_version=UNSIGNED)) if unsigned else self.config
