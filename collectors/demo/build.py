@@ -121,8 +121,12 @@ def build_demo_snapshot(
                 writer.close()
         if result.status != "complete":
             raise DemoBuildError(f"building the demo snapshot stopped: {result.message or result.status}")
+        # "partial" is expected: moto lacks some APIs (docs/demo.md lists them), and those calls are
+        # recorded as errors, visible in the coverage view as they would be against AWS.
         failed = sorted(
-            a.account_id for a in result.accounts.values() if a.status not in ("collected", "skipped")
+            a.account_id
+            for a in result.accounts.values()
+            if a.status not in ("collected", "partial", "skipped")
         )
         if failed:
             raise DemoBuildError(f"the demo collection failed in account(s) {', '.join(failed)}")
@@ -135,6 +139,22 @@ def build_demo_snapshot(
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + "-journal").unlink(missing_ok=True)
     return path
+
+
+# What the demo's emulator (moto 5.2) cannot answer, and what it answers as AWS does for a
+# member account. These calls are recorded as they came back; the coverage view shows them.
+EMULATOR_GAPS: dict[tuple[str, str], str] = {
+    ("accessanalyzer", "ListAnalyzers"): "moto does not implement IAM Access Analyzer (404)",
+    ("config", "DescribeComplianceByConfigRule"): "not implemented by moto",
+    ("config", "DescribeConformancePacks"): "not implemented by moto",
+    ("guardduty", "DescribeOrganizationConfiguration"): "not implemented by moto (404)",
+    ("securityhub", "GetEnabledStandards"): "not implemented by moto (404)",
+    ("sso-admin", "GetPermissionsBoundaryForPermissionSet"): "not implemented by moto",
+    ("wafv2", "ListResourcesForWebACL"): "not implemented by moto",
+}
+EXPECTED_DENIALS: dict[tuple[str, str], str] = {
+    ("securityhub", "DescribeOrganizationConfiguration"): "only the Security Hub administrator may call it",
+}
 
 
 def demo_snapshot_path() -> Path:

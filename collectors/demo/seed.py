@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 log = logging.getLogger("collectors.demo")
 
 # Bump when the seeded content changes: it is part of the cache file name.
-SEED_VERSION = 1
+SEED_VERSION = 2
 RANDOM_SEED = 20240917
 REGION = "us-east-1"
 MANAGEMENT = "management"
@@ -200,6 +200,16 @@ def seed_demo_organization() -> DemoOrganization:
     seed_tag_policies(ctx)
     seed_trusted_services(ctx)
     seed_admin_baseline(ctx)
+    # Service areas (issue 3), each in its own module; imported here to keep seed.py's import light.
+    from collectors.demo.seed_data import seed_data
+    from collectors.demo.seed_identity_center import seed_identity_center
+    from collectors.demo.seed_monitoring import seed_monitoring
+    from collectors.demo.seed_network import seed_network
+
+    seed_network(ctx)
+    seed_monitoring(ctx)
+    seed_data(ctx)
+    seed_identity_center(ctx)
     seed_management_identities(ctx)
     seed_saml_federation(ctx)
     seed_security_tooling(ctx)

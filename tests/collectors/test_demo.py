@@ -25,6 +25,8 @@ from moto import mock_aws
 from cli.main import main
 from collectors.demo import DEMO_EXTRA_HINT, DemoBuildError
 from collectors.demo.build import (
+    EMULATOR_GAPS,
+    EXPECTED_DENIALS,
     build_demo_snapshot,
     demo_snapshot_path,
     ensure_demo_snapshot,
@@ -75,13 +77,25 @@ def test_snapshot_is_intact_complete_and_deterministic(demo: tuple[Snapshot, Dem
     assert snap.integrity == INTACT and snap.status == "complete"
     assert snap.manifest["organization_id"] == org.organization_id
     assert snap.manifest["management_account_id"] == MANAGEMENT_ACCOUNT_ID == org.accounts[MANAGEMENT]
-    assert not [c for c in snap.calls() if c.outcome not in ("ok", "absent")]
+    # Every call was answered, except the emulator's documented gaps and the denials AWS gives a
+    # member account too (collectors/demo/build.py lists both; docs/demo.md explains them).
+    unexpected = [
+        (c.service, c.operation, c.outcome)
+        for c in snap.calls()
+        if c.outcome not in ("ok", "absent", "not_subscribed")
+        and not (c.outcome == "error" and (c.service, c.operation) in EMULATOR_GAPS)
+        and not (c.outcome == "access_denied" and (c.service, c.operation) in EXPECTED_DENIALS)
+    ]
+    assert unexpected == []
     # The seed in a fresh mock gave the same ids as the build: the demo is reproducible.
     listed = {a["Name"]: a["Id"] for _, p in _org_pages(snap, "ListAccounts") for a in p["Accounts"]}
     assert {n: i for n, i in listed.items() if n != "master"} == {
         n: i for n, i in org.accounts.items() if n != MANAGEMENT
     }
-    assert len(org.accounts) >= 8 and org.skipped == tuple(s for s in org.skipped if "securityhub" in s)
+    # Only Security Hub features moto lacks were skipped while seeding.
+    assert len(org.accounts) >= 8 and org.skipped == tuple(
+        s for s in org.skipped if "ecurity" in s and "Hub" in s or "securityhub" in s
+    )
 
 
 def test_every_ou_and_account_is_under_its_parent(demo: tuple[Snapshot, DemoOrganization]) -> None:
@@ -172,7 +186,8 @@ def test_suspended_account_is_listed_but_not_collected(demo: tuple[Snapshot, Dem
         assert snap.calls(account_id=account_id) == []
         assert snap.manifest["account_outcomes"][account_id]["status"] == "skipped"
     for name in _active(org):
-        assert snap.manifest["account_outcomes"][org.accounts[name]]["status"] == "collected", name
+        # "partial" only through the emulator's documented gaps (checked call by call above).
+        assert snap.manifest["account_outcomes"][org.accounts[name]]["status"] in ("collected", "partial"), name
 
 
 # -- IAM in the accounts ------------------------------------------------------------------------
