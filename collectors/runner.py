@@ -99,6 +99,9 @@ class ProgressEvent:
     errors: int = 0
     denied: int = 0
     throttled: int = 0
+    outcome: str = ""  # "call" events: the call's outcome (ok, access_denied, ...)
+    account_name: str = ""  # "account" events
+    account_status: str = ""  # "account" events: "opening", then the account's final status
 
 
 @dataclass
@@ -160,7 +163,15 @@ class _Run:
     # -- progress ----------------------------------------------------------------
 
     def emit(
-        self, kind: str, message: str, *, account_id: str = "", region: str = "", service: str = ""
+        self,
+        kind: str,
+        message: str,
+        *,
+        account_id: str = "",
+        region: str = "",
+        service: str = "",
+        outcome: str = "",
+        account_status: str = "",
     ) -> None:
         c = self.counters
         with c.lock:
@@ -178,6 +189,9 @@ class _Run:
                 accounts_total=self.accounts_total,
                 units_done=self.units_done,
                 units_total=self.units_total,
+                outcome=outcome,
+                account_name=self.outcomes[account_id].name if account_id in self.outcomes else "",
+                account_status=account_status,
                 **counts,
             )
         )
@@ -193,6 +207,7 @@ class _Run:
             account_id=target.account_id,
             region=target.region,
             service=target.service,
+            outcome=outcome,
         )
 
     def _outcome(self, account_id: str) -> AccountOutcome:
@@ -548,7 +563,7 @@ def _prepare_account(run: _Run, account_id: str, home_account: str, home_identit
     if run.cancelled():
         raise CollectionCancelled()
     out = run._outcome(account_id)
-    run.emit("account", f"opening account {account_id}", account_id=account_id)
+    run.emit("account", f"opening account {account_id}", account_id=account_id, account_status="opening")
     session_box: list[AccountSession] = []
     lock = threading.Lock()
 
@@ -676,7 +691,9 @@ def _finish_account(run: _Run, account_id: str) -> None:
         out.status = "partial" if (out.denied_calls or out.failed_calls) else "collected"
     with run.lock:
         run.accounts_done += 1
-    run.emit("account", f"account {account_id}: {out.status}", account_id=account_id)
+    run.emit(
+        "account", f"account {account_id}: {out.status}", account_id=account_id, account_status=out.status
+    )
 
 
 __all__ = ["SUCCESS_OUTCOMES", "CollectionRequest", "CollectionResult", "ProgressEvent", "collect"]

@@ -321,7 +321,7 @@ def test_cancel_leaves_a_resumable_file_and_resume_completes_it(
     make_wizard: Any, org: MotoOrg, tmp_path: Path, qtbot: Any
 ) -> None:
     path = tmp_path / "partial.awb"
-    factory = FaultyFactory(rules=[slow(0.02)])
+    factory = FaultyFactory(rules=[slow(0.1)])
     wizard = make_wizard(factory)
     wizard.next()
     wizard.next()
@@ -429,7 +429,14 @@ def test_a_profile_that_cannot_be_used_leaves_no_file(
 
 
 def event(kind: str, message: str, account: str = "", region: str = "") -> ProgressEvent:
-    return ProgressEvent(kind=kind, message=message, account_id=account, region=region)
+    """An event as the runner emits it (its message and its structured fields agree)."""
+    outcome = message.rsplit(" ", 1)[-1] if kind == "call" else ""
+    status = ""
+    if kind == "account":
+        status = "opening" if message.startswith("opening") else message.split(": ", 1)[-1]
+    return ProgressEvent(
+        kind=kind, message=message, account_id=account, region=region, outcome=outcome, account_status=status
+    )
 
 
 def test_tally_counts_per_account_and_region_and_throttles() -> None:

@@ -71,18 +71,13 @@ class ProgressBatch:
 
 
 def call_outcome(event: ProgressEvent) -> str:
-    """The outcome of a ``call`` event: the runner's message is ``"<service>:<operation> <outcome>"``."""
-    return event.message.rsplit(" ", 1)[-1]
+    """The outcome of a ``call`` event."""
+    return event.outcome
 
 
 def account_status(event: ProgressEvent) -> str | None:
-    """The account status an ``account`` event announces (``"opening account X"``, ``"account X: s"``)."""
-    if event.message.startswith("opening account"):
-        return OPENING
-    prefix = f"account {event.account_id}: "
-    if event.message.startswith(prefix):
-        return event.message[len(prefix) :].strip() or None
-    return None
+    """The account status an ``account`` event announces ("opening", then the final status)."""
+    return event.account_status or None
 
 
 @dataclass
