@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         self.loaded = result
         snap = result.snapshot
         self.manifest_view.set_manifest(snap.manifest, integrity=snap.integrity)
-        self.coverage_view.set_snapshot(snap)
+        self.coverage_view.set_gaps(result.gaps, snap.manifest)
         self.ou_view.set_organization(result.organization)
         tampered = snap.integrity == TAMPERED
         self.integrity_label.setText(f"Integrity: {snap.integrity.upper() if tampered else snap.integrity}")

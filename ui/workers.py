@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from analysis.model.coverage import Coverage, Gap
 from analysis.model.organizations import OrganizationModel, build_organization
 from snapshot import Snapshot
 
@@ -121,6 +122,7 @@ class LoadedSnapshot:
 
     snapshot: Snapshot
     organization: OrganizationModel
+    gaps: list[Gap] = field(default_factory=list)  # what could not be collected (coverage view)
 
     @property
     def path(self) -> Path:
@@ -139,9 +141,13 @@ def load_snapshot_job(path: str, *, allow_tampered: bool = False) -> Job:
                 return None
             progress("reading the organization")
             organization = build_organization(snapshot)
+            progress("reading what could not be collected")
+            outcomes = snapshot.manifest.get("account_outcomes") or {}
+            names = {k: str(v.get("name") or "") for k, v in outcomes.items()}
+            gaps = Coverage(calls=snapshot.calls(), manifest=snapshot.manifest).gaps(names)
         except BaseException:
             snapshot.close()
             raise
-        return LoadedSnapshot(snapshot=snapshot, organization=organization)
+        return LoadedSnapshot(snapshot=snapshot, organization=organization, gaps=gaps)
 
     return job
