@@ -509,3 +509,19 @@ def test_profiles_and_progress_models_pass_qtmodeltester(qtmodeltester: Any, aws
     )
     assert model.rowCount() == 7 and model.status("333333333333") == "skipped"
     assert model.counts("222222222222", "us-east-1").calls == 1  # type: ignore[union-attr]
+
+
+def test_tally_passes_account_names_from_events() -> None:
+    sent: list[ProgressBatch] = []
+    tally = ProgressTally(min_interval_s=1.0, clock=lambda: 0.0)
+    opening = ProgressEvent(
+        kind="account",
+        message="opening account 111111111111",
+        account_id="111111111111",
+        account_name="payments-prod",
+        account_status="opening",
+    )
+    tally.feed(opening, send=sent.append)
+    assert sent[-1].names == {"111111111111": "payments-prod"}
+    tally.feed(opening, send=sent.append)
+    assert sent[-1].names == {}  # sent once, not on every event

@@ -68,6 +68,7 @@ class ProgressBatch:
     statuses: Mapping[str, str]
     event: ProgressEvent  # the latest event: run totals and its message
     phase: str = ""  # the latest phase message ("reading the organization", …)
+    names: Mapping[str, str] = field(default_factory=dict)  # account names learned from events
 
 
 def call_outcome(event: ProgressEvent) -> str:
@@ -91,6 +92,8 @@ class ProgressTally:
     _statuses: dict[str, str] = field(default_factory=dict, repr=False)
     _dirty_rows: set[tuple[str, str]] = field(default_factory=set, repr=False)
     _dirty_statuses: set[str] = field(default_factory=set, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+    _dirty_names: set[str] = field(default_factory=set, repr=False)
     _last_event: ProgressEvent | None = None
     _phase: str = ""
     _last_sent: float = float("-inf")
@@ -114,6 +117,9 @@ class ProgressTally:
                 if self._statuses.get(event.account_id) in (None, OPENING):
                     self._set_status(event.account_id, COLLECTING)
             elif event.kind == "account" and event.account_id:
+                if event.account_name and self._names.get(event.account_id) != event.account_name:
+                    self._names[event.account_id] = event.account_name
+                    self._dirty_names.add(event.account_id)
                 status = account_status(event)
                 if status is not None:
                     self._set_status(event.account_id, status)
@@ -159,7 +165,9 @@ class ProgressTally:
             statuses={a: self._statuses[a] for a in sorted(self._dirty_statuses)},
             event=self._last_event,
             phase=self._phase,
+            names={a: self._names[a] for a in sorted(self._dirty_names)},
         )
+        self._dirty_names.clear()
         self._dirty_rows.clear()
         self._dirty_statuses.clear()
         self._last_sent = self.clock()
@@ -212,6 +220,8 @@ class ProgressModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, COL_STATUS), self.index(row, COL_THROTTLED))
         self._statuses.update(batch.statuses)
         self._changed_accounts(set(batch.statuses), COL_STATUS, COL_STATUS)
+        if batch.names:
+            self.set_names(batch.names)
 
     def apply_result(self, result: CollectionResult) -> None:
         """The run's final per-account statuses and names (authoritative over the live ones)."""
