@@ -1,4 +1,5 @@
-"""The synthetic organization generator writes what the real collectors would record."""
+"""The synthetic organization generator writes what the real collectors would record: Organizations,
+the per-account identity and regions, and IAM (tests/bench/test_generate_services.py covers the rest)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ ROLES, USERS = (
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> GeneratedOrg:
     path = tmp_path_factory.mktemp("gen") / "org5.snapshot"
-    return generate_snapshot(path, accounts=5, roles_per_account=ROLES, users_per_account=USERS, seed=7)
+    return generate_snapshot(
+        path, accounts=5, roles_per_account=ROLES, users_per_account=USERS, services=("iam",), seed=7
+    )
 
 
 def _param_names(op: Op) -> set[str]:
@@ -72,7 +75,7 @@ def test_every_call_is_allowed_and_uses_the_collectors_parameter_names(small: Ge
     expected: dict[tuple[str, str], set[str]] = {}
     for collector in ALL_COLLECTORS:
         for op in collector.ops:
-            expected[(collector.service, op.operation)] = _param_names(op)
+            expected[(op.service or collector.service, op.operation)] = _param_names(op)
     expected[("ec2", "DescribeRegions")] = set(REGIONS_OP.params)
     expected[("sts", "GetCallerIdentity")] = set(STS_OP.params)
     # collectors/access.py records AssumeRole with these parameters (never credentials).
@@ -221,10 +224,20 @@ def test_authorization_details_are_paginated_with_the_requested_numbers(small: G
 
 def test_same_seed_same_pages_other_seed_other_pages(small: GeneratedOrg, tmp_path: Path) -> None:
     again = generate_snapshot(
-        tmp_path / "again.snapshot", accounts=5, roles_per_account=ROLES, users_per_account=USERS, seed=7
+        tmp_path / "again.snapshot",
+        accounts=5,
+        roles_per_account=ROLES,
+        users_per_account=USERS,
+        services=("iam",),
+        seed=7,
     )
     other = generate_snapshot(
-        tmp_path / "other.snapshot", accounts=5, roles_per_account=ROLES, users_per_account=USERS, seed=8
+        tmp_path / "other.snapshot",
+        accounts=5,
+        roles_per_account=ROLES,
+        users_per_account=USERS,
+        services=("iam",),
+        seed=8,
     )
 
     def digests(path: Path) -> list[tuple[str, str, str]]:
@@ -245,7 +258,7 @@ def test_same_seed_same_pages_other_seed_other_pages(small: GeneratedOrg, tmp_pa
 
 def test_large_org_has_the_ou_tree_and_realistic_failures(tmp_path: Path) -> None:
     org = generate_snapshot(
-        tmp_path / "org.snapshot", accounts=120, roles_per_account=12, users_per_account=2
+        tmp_path / "org.snapshot", accounts=120, roles_per_account=12, users_per_account=2, services=("iam",)
     )
     with Snapshot.open(org.path) as snap:
         parents = [c.parameters["ParentId"] for c in snap.calls(operation="ListOrganizationalUnitsForParent")]
