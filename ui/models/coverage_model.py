@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -23,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from analysis.model.coverage import DENIED, ERROR, NOT_COLLECTED, REGION_DISABLED, Gap
+from ui.models.table_base import ReadOnlyTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value a filter compares (state, account id, service)
@@ -95,8 +95,10 @@ def _where(value: str) -> str:
     return "(whole account)" if value == WHOLE_ACCOUNT else value
 
 
-class CoverageModel(QAbstractTableModel):
+class CoverageModel(ReadOnlyTableModel):
     """Read-only table of ``Gap`` rows."""
+
+    headers = HEADERS
 
     def __init__(self, *, gaps: Sequence[Gap] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -115,25 +117,6 @@ class CoverageModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._gaps)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._gaps)):

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from collectors.auth.profiles import ENV_PROFILE_NAME, ProfileInfo
+from ui.models.table_base import ReadOnlyTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PROFILE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -66,8 +67,10 @@ def needs_sign_in(info: ProfileInfo, by_name: dict[str, ProfileInfo]) -> bool:
     return source is not None and not source.token_valid
 
 
-class ProfilesModel(QAbstractTableModel):
+class ProfilesModel(ReadOnlyTableModel):
     """Read-only table of ``ProfileInfo``; never holds a secret (ProfileInfo has none)."""
+
+    headers = HEADERS
 
     def __init__(self, *, profiles: Sequence[ProfileInfo] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,25 +95,6 @@ class ProfilesModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._profiles)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._profiles)):
