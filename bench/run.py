@@ -15,6 +15,8 @@ Figures:
 - ``generate``: writing the synthetic N-account snapshot (cached under bench/out/).
 - ``open``: ``Snapshot.open`` with its integrity digest check over all records.
 - ``ou-tree``: open plus ``analysis.model.organizations.build_organization``.
+- ``inventory``: open plus ``analysis.model.inventory.build_inventory`` (every area), with the
+  record counts per area, checked against what the generator says it wrote.
 
 Timings are never asserted anywhere; they are printed.
 """
@@ -34,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-STEPS = ("collection", "generate", "open", "ou-tree")
+STEPS = ("collection", "generate", "open", "ou-tree", "inventory")
 OUT_DIR = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,6 +76,8 @@ def step_generate(args: argparse.Namespace) -> dict[str, Any]:
         "calls": org.calls,
         "pages": org.pages,
         "accounts": len(org.account_ids),
+        "counts": dict(org.counts),
+        "outcomes": dict(org.outcomes),
     }
 
 
@@ -104,6 +108,41 @@ def step_ou_tree(args: argparse.Namespace) -> dict[str, Any]:
     sizes = {name: len(getattr(org, name)) for name in ("ous", "accounts") if hasattr(org, name)}
     snap.close()
     return {"available": True, "seconds": elapsed, "peak_mb": _peak_mb(), "baseline_mb": baseline, **sizes}
+
+
+def step_inventory(args: argparse.Namespace) -> dict[str, Any]:
+    from analysis.model.inventory import build_inventory
+    from snapshot import Snapshot
+
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    snap = Snapshot.open(snapshot_path(args.accounts))
+    opened = time.perf_counter() - t0
+    inventory = build_inventory(snap)
+    elapsed = time.perf_counter() - t0
+    counts = inventory.counts()
+    snap.close()
+    result = {
+        "seconds": elapsed,
+        "open_seconds": opened,
+        "peak_mb": _peak_mb(),
+        "baseline_mb": baseline,
+        "counts": counts,
+        "records": sum(counts.values()),
+    }
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        build_inventory(Snapshot.open(snapshot_path(args.accounts)))
+        prof.disable()
+        out = OUT_DIR / "inventory.prof"
+        prof.dump_stats(str(out))
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        result["profile"] = str(out)
+    return result
 
 
 def step_collection(args: argparse.Namespace) -> dict[str, Any]:
@@ -219,6 +258,7 @@ STEP_FUNCTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "generate": step_generate,
     "open": step_open,
     "ou-tree": step_ou_tree,
+    "inventory": step_inventory,
 }
 
 
@@ -335,11 +375,35 @@ def figure_ou_tree(args: argparse.Namespace) -> str:
     )
 
 
+def figure_inventory(args: argparse.Namespace) -> str:
+    r = _run_step("inventory", args)
+    if "failed" in r:
+        return f"open to Inventory: {r['failed']}"
+    line = (
+        f"open to Inventory: {r['seconds']:.2f} s (open {r['open_seconds']:.2f} s), peak {r['peak_mb']:.0f} MB "
+        f"(baseline {r['baseline_mb']:.0f} MB), {r['records']} records"
+    )
+    sidecar = _sidecar(args.accounts)
+    written = json.loads(sidecar.read_text()).get("counts") if sidecar.exists() else None
+    if written is not None:
+        line += (
+            ", counts equal what the generator wrote"
+            if written == r["counts"]
+            else ", COUNTS DIFFER from the generator's"
+        )
+    by_area: dict[str, list[str]] = {}
+    for key, n in r["counts"].items():
+        area, kind = key.split(".", 1)
+        by_area.setdefault(area, []).append(f"{kind} {n}")
+    return line + "".join(f"\n  {area}: {', '.join(kinds)}" for area, kinds in by_area.items())
+
+
 FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "collection": figure_collection,
     "generate": figure_generate,
     "open": figure_open,
     "ou-tree": figure_ou_tree,
+    "inventory": figure_inventory,
 }
 
 
@@ -359,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="cProfile one runner round, run on one thread (collection); for threads use py-spy",
+        help="cProfile one runner round on one thread (collection), or the Inventory build (inventory)",
     )
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -370,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(STEP_FUNCTIONS[args.step](args)), flush=True)
         return 0
     steps = [args.only] if args.only else list(STEPS)
-    needs_file = any(s in ("open", "ou-tree") for s in steps)
+    needs_file = any(s in ("open", "ou-tree", "inventory") for s in steps)
     if needs_file and "generate" not in steps and not snapshot_path(args.accounts).exists():
         steps.insert(0, "generate")
     for name in steps:
