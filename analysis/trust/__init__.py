@@ -2,7 +2,7 @@
 
 ``build_trust_graph(inventory)`` builds it with the policy engine; ``queries`` answers
 auditors' questions over it; ``findings`` turns it into records for the controls; and
-``whatif`` tests a draft SCP/RCP against today's permissions and paths. See
+``queries.scp_what_if`` tests a draft SCP/RCP against today's permissions and paths. See
 docs/trust-graph.md.
 """
 

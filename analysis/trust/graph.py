@@ -44,6 +44,7 @@ class TrustGraph:
     """
 
     graph: nx.DiGraph
+    inventory: Inventory
     org: OrgFacts
     admins: Mapping[str, Decision]  # principal ARN -> the engine's is_admin decision
     evaluations: int
@@ -130,6 +131,7 @@ def build_trust_graph(
     report(total, total, "trust graph ready")
     return TrustGraph(
         graph=ctx.graph,
+        inventory=inventory,
         org=org,
         admins=dict(ctx.admins),
         evaluations=ctx.evaluations,
