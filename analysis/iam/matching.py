@@ -154,7 +154,8 @@ def arn_match(pattern: str, value: str) -> bool:
     p_parts = pattern.split(":", 5)
     v_parts = value.split(":", 5)
     if len(p_parts) != 6 or len(v_parts) != 6:
-        return glob_match(pattern, value)
+        return False  # not an ARN of six components: ArnLike cannot match it
+
     return all(glob_match(p, v) for p, v in zip(p_parts, v_parts, strict=True))
 
 

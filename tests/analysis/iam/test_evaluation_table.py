@@ -22,9 +22,113 @@ from analysis.iam import (
     PolicyEngine,
     Request,
 )
+from analysis.iam.engine import PrincipalSide, ResourceSide, context_resolver, evaluate_policies
+from analysis.iam.matching import PrincipalIdentity, arn_account
+from analysis.iam.orgpolicies import OrgChain, OrgLevel
+from analysis.iam.request import AttachedPolicy, Decision
 from analysis.model.inventory import Inventory, build_inventory
+from analysis.model.policy_doc import parse_policy_document
 from snapshot import Snapshot
+from tests.analysis.iam import cases
+from tests.analysis.iam.cases import conditions as condition_cases
+from tests.analysis.iam.cases import logic as logic_cases
 from tests.analysis.model.builders import OU, FakeCall, Policy, org_calls, realistic_manifest, write_snapshot
+
+# -- the tables -------------------------------------------------------------------------------------
+
+TABLE = [*condition_cases.CASES, *logic_cases.CASES]
+
+
+def _policy(kind: str, name: str, document: Any) -> AttachedPolicy:
+    return AttachedPolicy(
+        kind=kind, policy=name, where=f"case {name}", document=parse_policy_document(document)
+    )
+
+
+def _chain(kind: str, levels: list[Any] | None) -> OrgChain | None:
+    if levels is None:
+        return None
+    built = []
+    for i, level in enumerate(levels):
+        if level == "unknown":
+            built.append(
+                OrgLevel(node_id=f"n{i}", where=f"level {i}", policies=(), unknown=("content unknown",))
+            )
+        else:
+            docs = tuple(_policy(kind, f"{kind}-{i}-{j}", d) for j, d in enumerate(level))
+            built.append(OrgLevel(node_id=f"n{i}", where=f"level {i}", policies=docs))
+    return OrgChain(applies=True, known=True, levels=tuple(built))
+
+
+def run_case(case: dict[str, Any]) -> Decision:
+    arn = case.get("principal", cases.ALICE)
+    kind = case.get("principal_kind", "user")
+    account = arn_account(arn) or ""
+    who = PrincipalIdentity(
+        arn=arn,
+        account_id=account,
+        service=arn if kind == "service" else None,
+        federated=arn if kind == "federated" else None,
+    )
+    principal = PrincipalSide(
+        who=who,
+        kind=kind,
+        identity=(
+            *(_policy("identity", f"identity-{i}", d) for i, d in enumerate(case.get("identity", []))),
+            *(_policy("group", f"group-{i}", d) for i, d in enumerate(case.get("group", []))),
+        ),
+        boundary=_policy("boundary", "boundary", case["boundary"]) if "boundary" in case else None,
+        session=tuple(_policy("session", f"session-{i}", d) for i, d in enumerate(case.get("session", []))),
+        scp=_chain("scp", case.get("scp")),
+    )
+    resource = case["resource"]
+    required = bool(case.get("required"))
+    policy_kind = "trust" if required and case["action"].lower().startswith("sts:") else "resource"
+    target = ResourceSide(
+        account_id=case.get("resource_account"),
+        policy=_policy(policy_kind, resource, case["resource_policy"]) if "resource_policy" in case else None,
+        state=case.get("resource_state", "collected" if "resource_policy" in case else "none"),
+        required=required,
+        rcp=_chain("rcp", case.get("rcp")),
+    )
+    values: dict[str, tuple[str, ...]] = {}
+    if kind in ("user", "role"):
+        values["aws:principalarn"] = (arn,)
+        values["aws:principalaccount"] = (account,)
+        values["aws:username"] = (arn.rsplit("/", 1)[-1],) if kind == "user" else ()
+    for key, value in case.get("context", {}).items():
+        values[key.lower()] = () if value is None else (value,) if isinstance(value, str) else tuple(value)
+    return evaluate_policies(
+        action=case["action"],
+        resource=resource,
+        principal=principal,
+        target=target,
+        context=context_resolver(values),
+    )
+
+
+def test_the_tables_are_big_enough_and_cite_documentation() -> None:
+    assert len(TABLE) >= 150
+    for case in TABLE:
+        page, _, gist = case["doc"].partition(": ")
+        assert page and gist, case["doc"]
+
+
+@pytest.mark.parametrize("case", TABLE, ids=[f"{i:03d}-{c['doc'][:60]}" for i, c in enumerate(TABLE)])
+def test_case(case: dict[str, Any]) -> None:
+    decision = run_case(case)
+    assert decision.decision == case["expect"], (case["doc"], decision.reasons)
+    assert decision.reasons, "every decision explains itself"
+    if "pending" in case:
+        assert decision.decision == CONDITIONAL
+        assert sorted({c.key for c in decision.conditions}) == sorted(case["pending"]), decision.conditions
+    if "deciding" in case:
+        assert sorted(r.kind for r in decision.deciding) == sorted(case["deciding"]), decision.deciding
+    if decision.decision == EXPLICIT_DENY:
+        assert decision.deciding and all(r.effect == "Deny" for r in decision.deciding)
+
+
+# -- end to end on an Inventory ---------------------------------------------------------------------
 
 MGMT = "111111111111"
 PROD = "555555555555"  # Workloads / Prod
