@@ -266,14 +266,15 @@ def test_account_public_access_block_through_s3control(tmp_path: Path) -> None:
             },
         )
         snap = collect_one(s3.bind_account(s3.S3CONTROL, ACCOUNT), tmp_path / "bound.snapshot")
-        unbound = collect_one(s3.S3CONTROL, tmp_path / "unbound.snapshot")
+        # The runner's $target (collect_one provides it as the runner does) names the account.
+        targeted = collect_one(s3.S3CONTROL, tmp_path / "targeted.snapshot", account_id=ACCOUNT)
     (call,) = snap.calls(service="s3control")
     assert call.parameters == {"AccountId": ACCOUNT} and call.outcome == "ok"
     block = normalize_s3(*_inputs(snap)).account_block(ACCOUNT)
     assert block is not None and block.state == COLLECTED
     assert block.configuration is not None and block.configuration.all_on
-    # Without a $target the op makes no call: "not collected", never "off".
-    assert unbound.calls() == []
+    (from_target,) = targeted.calls(service="s3control")
+    assert from_target.parameters == {"AccountId": ACCOUNT} and from_target.outcome == "ok"
 
 
 def test_account_public_access_block_absent_and_denied(tmp_path: Path) -> None:
