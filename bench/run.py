@@ -115,15 +115,16 @@ def step_inventory(args: argparse.Namespace) -> dict[str, Any]:
     from snapshot import Snapshot
 
     baseline = _peak_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     snap = Snapshot.open(snapshot_path(args.accounts))
     opened = time.perf_counter() - t0
     inventory = build_inventory(snap)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     counts = inventory.counts()
     snap.close()
     result = {
         "seconds": elapsed,
+        "cpu_seconds": cpu,  # this process's CPU time: steadier than wall time on a shared machine
         "open_seconds": opened,
         "peak_mb": _peak_mb(),
         "baseline_mb": baseline,
@@ -380,7 +381,8 @@ def figure_inventory(args: argparse.Namespace) -> str:
     if "failed" in r:
         return f"open to Inventory: {r['failed']}"
     line = (
-        f"open to Inventory: {r['seconds']:.2f} s (open {r['open_seconds']:.2f} s), peak {r['peak_mb']:.0f} MB "
+        f"open to Inventory: {r['seconds']:.2f} s (open {r['open_seconds']:.2f} s; CPU {r['cpu_seconds']:.2f} s), "
+        f"peak {r['peak_mb']:.0f} MB "
         f"(baseline {r['baseline_mb']:.0f} MB), {r['records']} records"
     )
     sidecar = _sidecar(args.accounts)
