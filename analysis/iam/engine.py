@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from analysis.iam.actions import ActionCatalogue
 from analysis.iam.matching import (
+    ALL_ACTIONS,
     PRINCIPAL_ACCOUNT,
     PRINCIPAL_DIRECT,
     PrincipalIdentity,
@@ -419,7 +420,12 @@ class PolicyEngine:
             target=target,
             context=context_resolver(values),
         )
-        if not self.catalogue.known(action) and "*" not in action and "?" not in action:
+        if (
+            action != ALL_ACTIONS
+            and not self.catalogue.known(action)
+            and "*" not in action
+            and "?" not in action
+        ):
             decision = replace(
                 decision,
                 reasons=(
@@ -430,12 +436,37 @@ class PolicyEngine:
         return decision
 
     def is_admin(self, principal_arn: str) -> Decision:
-        """Whether the principal may do "*" on "*" (full administrator), SCPs and boundary included.
+        """Whether the principal is a full administrator: "*" on "*", SCPs and boundary included.
 
-        Checked as the request "*:*"-equivalent: the pseudo-action "*" on resource "*", which
-        only statements with Action "*" (or NotAction that excludes nothing relevant) match.
+        Two checks, the stricter answer wins: the pseudo-action "every action" (only
+        statements whose Action is "*" grant it; a Deny of a few actions does not cut it),
+        and the IAM actions that hand out permissions (ADMIN_CRITICAL_ACTIONS), none of
+        which may be denied -- an SCP that denies iam:* leaves no administrator.
         """
-        return self.evaluate(Request(principal_arn=principal_arn, action="*", resource="*"))
+        everything = self.evaluate(Request(principal_arn=principal_arn, action=ALL_ACTIONS, resource="*"))
+        if everything.decision in (EXPLICIT_DENY, IMPLICIT_DENY):
+            return everything
+        worst = everything
+        conditions = list(everything.conditions)
+        reasons = [f"every action: {everything.decision.replace('_', ' ')}"]
+        for action in ADMIN_CRITICAL_ACTIONS:
+            d = self.evaluate(Request(principal_arn=principal_arn, action=action, resource="*"))
+            if d.decision in (EXPLICIT_DENY, IMPLICIT_DENY):
+                return replace(
+                    d, reasons=(*reasons, f"{action} on *: {d.decision.replace('_', ' ')}", *d.reasons)
+                )
+            if d.decision == CONDITIONAL:
+                worst = d
+                conditions.extend(c for c in d.conditions if c not in conditions)
+        reasons.append("the permission-granting IAM actions are not denied")
+        if worst.decision == CONDITIONAL or conditions:
+            return Decision(
+                decision=CONDITIONAL,
+                deciding=everything.deciding,
+                conditions=tuple(conditions),
+                reasons=(*reasons, *everything.reasons),
+            )
+        return Decision(decision=ALLOW, deciding=everything.deciding, reasons=(*reasons, *everything.reasons))
 
     def allowed_actions(
         self, principal_arn: str, actions: Iterable[str], resource: str = "*"
@@ -678,6 +709,16 @@ class PolicyEngine:
             return None, ABSENT if state == "absent" else state
         return AttachedPolicy(kind=KIND_RESOURCE, policy=arn, where=where, document=doc), COLLECTED
 
+
+# Actions that hand out permissions: an administrator must keep them all.
+ADMIN_CRITICAL_ACTIONS = (
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:PassRole",
+    "iam:UpdateAssumeRolePolicy",
+    "sts:AssumeRole",
+)
 
 # The root user of an account in the snapshot: every permission, limited only by SCPs/RCPs and
 # resource policies ("AWS account root user": full access to all resources in the account).

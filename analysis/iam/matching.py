@@ -256,6 +256,7 @@ class StatementMatch:
 
 
 NO_MATCH = StatementMatch(applies=False)
+ALL_ACTIONS = "*"
 
 
 def match_statement(
@@ -276,7 +277,15 @@ def match_statement(
 
     if statement.effect not in ("Allow", "Deny"):
         return NO_MATCH
-    if statement.action is not None:
+    if action == ALL_ACTIONS:
+        # The pseudo-request "every action" (is_admin): an Allow must cover every action,
+        # a Deny with NotAction denies nearly all of them; a Deny of some actions does not.
+        if statement.action is not None:
+            if not any(p in ("*", "*:*") for p in statement.action):
+                return NO_MATCH
+        elif statement.not_action is None or statement.effect != "Deny":
+            return NO_MATCH
+    elif statement.action is not None:
         if not any(match_action(p, action) for p in statement.action):
             return NO_MATCH
     elif statement.not_action is not None:

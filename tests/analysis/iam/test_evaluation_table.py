@@ -216,14 +216,24 @@ def _org() -> list[FakeCall]:
 
 
 def _iam(
-    account: str, *, users: list[dict[str, Any]], roles: list[dict[str, Any]], policies: list[dict[str, Any]]
+    account: str,
+    *,
+    users: list[dict[str, Any]],
+    roles: list[dict[str, Any]],
+    policies: list[dict[str, Any]],
+    groups: list[dict[str, Any]] | None = None,
 ) -> FakeCall:
     return FakeCall(
         service="iam",
         operation="GetAccountAuthorizationDetails",
         account_id=account,
         pages=[
-            {"UserDetailList": users, "RoleDetailList": roles, "GroupDetailList": [], "Policies": policies}
+            {
+                "UserDetailList": users,
+                "RoleDetailList": roles,
+                "GroupDetailList": groups or [],
+                "Policies": policies,
+            }
         ],
     )
 
@@ -345,10 +355,37 @@ def _calls() -> list[FakeCall]:
                             ),
                         }
                     ],
-                }
+                },
+                {
+                    "UserName": "poweruser",
+                    "UserId": "AIDAPOWER",
+                    "Arn": f"arn:aws:iam::{MGMT}:user/poweruser",
+                    "UserPolicyList": [
+                        {
+                            "PolicyName": "power",
+                            "PolicyDocument": _doc(
+                                {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+                            ),
+                        }
+                    ],
+                },
+                {
+                    "UserName": "root-admin",
+                    "UserId": "AIDAADMIN",
+                    "Arn": f"arn:aws:iam::{MGMT}:user/root-admin",
+                    "GroupList": ["Admins"],
+                },
             ],
             roles=[],
             policies=[],
+            groups=[
+                {
+                    "GroupName": "Admins",
+                    "GroupId": "AGPAADMINS",
+                    "Arn": f"arn:aws:iam::{MGMT}:group/Admins",
+                    "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}],
+                }
+            ],
         )
     )
     bucket_policy = _doc(
@@ -586,6 +623,17 @@ def test_is_admin_scp_aware(engine: PolicyEngine) -> None:
     # AdministratorAccess in Prod, but SCP denies at Workloads/Prod cut "*": not an unconditional admin.
     assert engine.is_admin(PROD_ADMIN).decision != ALLOW
     assert engine.is_admin(ALICE).decision == IMPLICIT_DENY  # the boundary
+
+
+def test_is_admin_through_a_group_in_the_management_account(engine: PolicyEngine) -> None:
+    d = engine.is_admin(f"arn:aws:iam::{MGMT}:user/root-admin")
+    assert d.decision == ALLOW
+    assert [r.kind for r in d.deciding] == ["group"]
+
+
+def test_not_action_is_not_admin(engine: PolicyEngine) -> None:
+    # Allow NotAction iam:* grants nearly everything, but not every action: not an administrator.
+    assert engine.is_admin(f"arn:aws:iam::{MGMT}:user/poweruser").decision == IMPLICIT_DENY
 
 
 def test_allowed_actions_and_expansion(engine: PolicyEngine) -> None:
