@@ -8,6 +8,10 @@ security account; the CIS metric filters and alarms on the organization trail's 
 with the security account as delegated administrator (Security Hub missing in a few
 regions: not subscribed); the organization's Access Analyzer with active findings.
 Denied where AWS denies: the organization-level calls outside the accounts that own them.
+
+Longer than ~400 lines: eight services (CloudTrail, Config, Logs, CloudWatch, EventBridge,
+Security Hub, GuardDuty, Access Analyzer) built together per account and region, as the
+Inventory's monitoring and detection areas read them.
 """
 
 from __future__ import annotations

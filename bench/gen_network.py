@@ -1,4 +1,4 @@
-"""The network of one account and region: VPCs and everything in them, load balancers, WAF.
+"""The network of one account and region: VPCs and everything in them (balancers and WAF: gen_loadbalancers).
 
 A default VPC in most regions (AWS creates one in every region; many organizations delete
 some), one to three workload VPCs in the account's home region (public and private subnets
@@ -10,6 +10,10 @@ gateway per region that workload VPCs attach to (ids computed from the attaching
 so both sides agree without building each other). Weaknesses an auditor must find: SSH or
 RDP open to the internet, IMDSv1, HTTP listeners that forward instead of redirecting, old
 TLS policies, VPCs without flow logs, EBS default encryption off, a peering to a vendor.
+
+Longer than the house ~400 lines on purpose: the area is seventeen EC2 record types built
+together (a subnet's route table, NACL, ENIs and instances refer to each other), with one
+answer per operation; load balancers and WAF live in bench/gen_loadbalancers.py.
 """
 
 from __future__ import annotations
@@ -18,19 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.gen_common import COLLECTED_AT, Answer, ApiError, iso
+from bench import gen_loadbalancers
+from bench.gen_common import COLLECTED_AT, Answer, iso
 from bench.gen_iam_policies import VENDOR_ACCOUNTS
 from bench.gen_world import AccountContext, Handler, OrgFacts, stable_hex, stable_rng, tags
 
 AZ_SUFFIXES = ("a", "b", "c")
 WEB, APP, DB, DEFAULT_SG = "web", "app", "db", "default"
-TLS_POLICIES = (
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    "ELBSecurityPolicy-2016-08",
-    "ELBSecurityPolicy-TLS-1-0-2015-04",
-)
-WAF_RESOURCE_TYPES_WITH_RESOURCES = ("APPLICATION_LOAD_BALANCER",)
 ENDPOINT_POLICY = (
     '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}'
 )
@@ -102,7 +100,7 @@ class Net:
     acl_resources: dict[str, list[str]] = field(default_factory=dict)
 
 
-class _Builder:
+class Builder:
     def __init__(self, ctx: AccountContext, region: str) -> None:
         self.ctx = ctx
         self.region = region
@@ -578,8 +576,8 @@ class _Builder:
         if rng.random() < (0.85 if ctx.facts.is_prod(ctx.account) else 0.6):
             self.flow_log(vid)
         if lbs:
-            self.load_balancers(
-                vid, public, private, public_cidr, private_cidr, web, [i for i, _ in instances]
+            gen_loadbalancers.load_balancers(
+                self, vid, public, private, public_cidr, private_cidr, web, [i for i, _ in instances]
             )
         if attach:
             self.net.tgw_attachments.append(self._attachment(self.acct, vid, ctx.facts))
@@ -689,292 +687,6 @@ class _Builder:
                 "Tags": [],
             }
         )
-
-    def load_balancers(
-        self,
-        vid: str,
-        public: list[str],
-        private: list[str],
-        public_cidr: str,
-        private_cidr: str,
-        web: str,
-        instances: list[str],
-    ) -> None:
-        rng, net = self.rng, self.net
-        prefix = f"arn:aws:elasticloadbalancing:{self.region}:{self.acct}"
-        for k in range(max(rng.choice((0, 1, 1, 2)), int(self.ctx.showcase))):
-            facing = self.ctx.rare(rng, 0.6) if k == 0 else rng.random() < 0.6
-            name = f"{self.ctx.account.name}-{'web' if facing else 'int'}-{k}"[:32]
-            lb_arn = f"{prefix}:loadbalancer/app/{name}/{stable_hex(16, self.acct, self.region, name)}"
-            subnets = public if facing else private
-            for s in subnets:
-                self.eni(
-                    vid,
-                    s,
-                    public_cidr if facing else private_cidr,
-                    [web],
-                    f"ELB app/{name}/{lb_arn[-16:]}",
-                    public_ip=self.public_ip() if facing else None,
-                    requester_managed=True,
-                )
-            net.lbs.append(
-                {
-                    "LoadBalancerArn": lb_arn,
-                    "DNSName": f"{'internal-' if not facing else ''}{name}-1234567890.{self.region}.elb.amazonaws.com",
-                    "CanonicalHostedZoneId": "Z35SXDOTRQ7X7K",
-                    "CreatedTime": iso(COLLECTED_AT),
-                    "LoadBalancerName": name,
-                    "Scheme": "internet-facing" if facing else "internal",
-                    "VpcId": vid,
-                    "State": {"Code": "active"},
-                    "Type": "application",
-                    "AvailabilityZones": [
-                        {"ZoneName": f"{self.region}{AZ_SUFFIXES[i]}", "SubnetId": s}
-                        for i, s in enumerate(subnets)
-                    ],
-                    "SecurityGroups": [web],
-                    "IpAddressType": "ipv4",
-                }
-            )
-            net.lb_attributes[lb_arn] = [
-                {"Key": "access_logs.s3.enabled", "Value": "true" if rng.random() < 0.5 else "false"},
-                {"Key": "deletion_protection.enabled", "Value": "true" if rng.random() < 0.4 else "false"},
-                {
-                    "Key": "routing.http.drop_invalid_header_fields.enabled",
-                    "Value": "true" if rng.random() < 0.3 else "false",
-                },
-                {"Key": "idle_timeout.timeout_seconds", "Value": "60"},
-            ]
-            tg_arn = f"{prefix}:targetgroup/{name[:26]}-tg/{stable_hex(16, lb_arn, 'tg')}"
-            net.target_groups.append(
-                {
-                    "TargetGroupArn": tg_arn,
-                    "TargetGroupName": f"{name[:26]}-tg",
-                    "Protocol": "HTTP",
-                    "Port": 8080,
-                    "VpcId": vid,
-                    "HealthCheckProtocol": "HTTP",
-                    "HealthCheckPort": "traffic-port",
-                    "HealthCheckEnabled": True,
-                    "HealthCheckIntervalSeconds": 30,
-                    "HealthCheckTimeoutSeconds": 5,
-                    "HealthyThresholdCount": 5,
-                    "UnhealthyThresholdCount": 2,
-                    "HealthCheckPath": "/health",
-                    "Matcher": {"HttpCode": "200"},
-                    "LoadBalancerArns": [lb_arn],
-                    "TargetType": "instance",
-                    "ProtocolVersion": "HTTP1",
-                    "IpAddressType": "ipv4",
-                }
-            )
-            net.target_health[tg_arn] = [
-                {
-                    "Target": {"Id": i, "Port": 8080},
-                    "HealthCheckPort": "8080",
-                    "TargetHealth": {"State": "healthy"},
-                }
-                for i in instances
-            ]
-            listeners = []
-            https = f"{prefix}:listener/app/{name}/{lb_arn[-16:]}/{stable_hex(16, lb_arn, 443)}"
-            listeners.append(
-                {
-                    "ListenerArn": https,
-                    "LoadBalancerArn": lb_arn,
-                    "Port": 443,
-                    "Protocol": "HTTPS",
-                    "Certificates": [
-                        {
-                            "CertificateArn": f"arn:aws:acm:{self.region}:{self.acct}:certificate/{stable_hex(32, https)}"
-                        }
-                    ],
-                    "SslPolicy": rng.choice(TLS_POLICIES),
-                    "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg_arn, "Order": 1}],
-                }
-            )
-            if facing:
-                http = f"{prefix}:listener/app/{name}/{lb_arn[-16:]}/{stable_hex(16, lb_arn, 80)}"
-                redirect = rng.random() < 0.75
-                action = (
-                    {
-                        "Type": "redirect",
-                        "Order": 1,
-                        "RedirectConfig": {
-                            "Protocol": "HTTPS",
-                            "Port": "443",
-                            "Host": "#{host}",
-                            "Path": "/#{path}",
-                            "Query": "#{query}",
-                            "StatusCode": "HTTP_301",
-                        },
-                    }
-                    if redirect
-                    else {"Type": "forward", "TargetGroupArn": tg_arn, "Order": 1}
-                )
-                listeners.append(
-                    {
-                        "ListenerArn": http,
-                        "LoadBalancerArn": lb_arn,
-                        "Port": 80,
-                        "Protocol": "HTTP",
-                        "DefaultActions": [action],
-                    }
-                )
-            net.listeners[lb_arn] = listeners
-            for listener in listeners:
-                rule_prefix = listener["ListenerArn"].replace(":listener/", ":listener-rule/")
-                rules = [
-                    {
-                        "RuleArn": f"{rule_prefix}/{stable_hex(16, listener['ListenerArn'], 'default')}",
-                        "Priority": "default",
-                        "Conditions": [],
-                        "Actions": listener["DefaultActions"],
-                        "IsDefault": True,
-                    }
-                ]
-                if listener["Port"] == 443 and rng.random() < 0.4:
-                    rules.insert(
-                        0,
-                        {
-                            "RuleArn": f"{rule_prefix}/{stable_hex(16, listener['ListenerArn'], 'api')}",
-                            "Priority": "10",
-                            "Conditions": [
-                                {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}}
-                            ],
-                            "Actions": [{"Type": "forward", "TargetGroupArn": tg_arn, "Order": 1}],
-                            "IsDefault": False,
-                        },
-                    )
-                net.rules[listener["ListenerArn"]] = rules
-            if facing and self.ctx.rare(rng, 0.7):
-                self.web_acl(lb_arn)
-        if self.ctx.rare(rng, 0.08):
-            self.classic(vid, public, web, instances)
-
-    def classic(self, vid: str, subnets: list[str], web: str, instances: list[str]) -> None:
-        name = f"{self.ctx.account.name}-legacy"[:32]
-        self.net.classic.append(
-            {
-                "LoadBalancerName": name,
-                "DNSName": f"{name}-987654321.{self.region}.elb.amazonaws.com",
-                "CanonicalHostedZoneName": f"{name}-987654321.{self.region}.elb.amazonaws.com",
-                "CanonicalHostedZoneNameID": "Z35SXDOTRQ7X7K",
-                "ListenerDescriptions": [
-                    {
-                        "Listener": {
-                            "Protocol": "HTTP",
-                            "LoadBalancerPort": 80,
-                            "InstanceProtocol": "HTTP",
-                            "InstancePort": 8080,
-                        },
-                        "PolicyNames": [],
-                    }
-                ],
-                "Policies": {
-                    "AppCookieStickinessPolicies": [],
-                    "LBCookieStickinessPolicies": [],
-                    "OtherPolicies": [],
-                },
-                "BackendServerDescriptions": [],
-                "AvailabilityZones": [f"{self.region}a", f"{self.region}b"],
-                "Subnets": subnets,
-                "VPCId": vid,
-                "Instances": [{"InstanceId": i} for i in instances],
-                "HealthCheck": {
-                    "Target": "HTTP:8080/",
-                    "Interval": 30,
-                    "Timeout": 5,
-                    "UnhealthyThreshold": 2,
-                    "HealthyThreshold": 10,
-                },
-                "SourceSecurityGroup": {"OwnerAlias": self.acct, "GroupName": web},
-                "SecurityGroups": [web],
-                "CreatedTime": iso(COLLECTED_AT),
-                "Scheme": "internet-facing",
-            }
-        )
-
-    def web_acl(self, lb_arn: str) -> None:
-        name = f"{lb_arn.split('/')[-2]}-acl"
-        self._acl("REGIONAL", name, [lb_arn], self.rng.random() < 0.4)
-
-    def _acl(self, scope: str, name: str, resources: list[str], logging: bool) -> None:
-        acl_id = (
-            stable_hex(8, self.acct, self.region, scope, name)
-            + "-"
-            + stable_hex(4, name)
-            + "-4abc-8def-"
-            + stable_hex(12, scope, name)
-        )
-        where = "regional" if scope == "REGIONAL" else "global"
-        region = self.region if scope == "REGIONAL" else "us-east-1"
-        arn = f"arn:aws:wafv2:{region}:{self.acct}:{where}/webacl/{name}/{acl_id}"
-        self.net.acls.setdefault(scope, []).append(
-            {"Name": name, "Id": acl_id, "Description": "", "LockToken": stable_hex(36, arn), "ARN": arn}
-        )
-        managed = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
-        rules: list[dict[str, Any]] = [
-            {
-                "Name": f"AWS-{group}",
-                "Priority": i,
-                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
-                "OverrideAction": {"None": {}} if i else {"Count": {}},
-                "VisibilityConfig": {
-                    "SampledRequestsEnabled": True,
-                    "CloudWatchMetricsEnabled": True,
-                    "MetricName": group,
-                },
-            }
-            for i, group in enumerate(managed)
-        ]
-        rules.append(
-            {
-                "Name": "rate-limit",
-                "Priority": 10,
-                "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}},
-                "Action": {"Block": {}},
-                "VisibilityConfig": {
-                    "SampledRequestsEnabled": True,
-                    "CloudWatchMetricsEnabled": True,
-                    "MetricName": "rate-limit",
-                },
-            }
-        )
-        self.net.acl_details[(scope, name, acl_id)] = {
-            "WebACL": {
-                "Name": name,
-                "Id": acl_id,
-                "ARN": arn,
-                "DefaultAction": {"Allow": {}},
-                "Description": "",
-                "Rules": rules,
-                "VisibilityConfig": {
-                    "SampledRequestsEnabled": True,
-                    "CloudWatchMetricsEnabled": True,
-                    "MetricName": name,
-                },
-                "Capacity": 1200,
-                "ManagedByFirewallManager": False,
-                "LabelNamespace": f"awswaf:{self.acct}:webacl:{name}:",
-            },
-            "LockToken": stable_hex(36, arn),
-        }
-        self.net.acl_logging[arn] = (
-            {
-                "LoggingConfiguration": {
-                    "ResourceArn": arn,
-                    "LogDestinationConfigs": [
-                        f"arn:aws:logs:{region}:{self.acct}:log-group:aws-waf-logs-{name}"
-                    ],
-                    "RedactedFields": [{"SingleHeader": {"Name": "authorization"}}],
-                    "ManagedByFirewallManager": False,
-                }
-            }
-            if logging
-            else None
-        )
-        self.net.acl_resources[arn] = resources
 
     def _attachment(self, owner: str, vid: str, facts: OrgFacts) -> dict[str, Any]:
         tgw = tgw_id(facts, self.region)
@@ -1152,7 +864,7 @@ def prefix_list_id(region: str, service: str) -> str:
 
 
 def build_network(ctx: AccountContext, region: str) -> Net:
-    b = _Builder(ctx, region)
+    b = Builder(ctx, region)
     rng, kind = b.rng, ctx.account.kind
     if rng.random() < (0.5 if kind in ("management", "security-tooling", "log-archive") else 0.75):
         b.default_vpc()
@@ -1177,16 +889,17 @@ def build_network(ctx: AccountContext, region: str) -> Net:
     b.prefix_lists()
     b.net.ebs_default = rng.random() < (0.8 if ctx.facts.is_prod(ctx.account) else 0.55)
     if home and kind == "management" and "us-east-1" in ctx.facts.regions and region == "us-east-1":
-        b._acl("CLOUDFRONT", "org-cdn-protection", [], True)
+        gen_loadbalancers.web_acl_of(b, "CLOUDFRONT", "org-cdn-protection", [], True)
     elif region == "us-east-1" and kind == "workload" and rng.random() < 0.15:
-        b._acl("CLOUDFRONT", f"{ctx.account.name}-cdn", [], rng.random() < 0.5)
+        gen_loadbalancers.web_acl_of(b, "CLOUDFRONT", f"{ctx.account.name}-cdn", [], rng.random() < 0.5)
     return b.net
 
 
 # -- answers --------------------------------------------------------------------------------------
 
 
-def _net(ctx: AccountContext, region: str) -> Net:
+def network_of(ctx: AccountContext, region: str) -> Net:
+    """The account's network in ``region``, built on first use."""
     result: Net = ctx.cached("network", region, build_network)
     return result
 
@@ -1197,7 +910,7 @@ def _ec2_arn(region: str, owner: str, kind: str, rid: str) -> str:
 
 def _listing(attr: str, key: str, tally: str | None, arn_kind: str = "", id_key: str = "") -> Handler:
     def handler(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-        items = getattr(_net(ctx, region), attr)
+        items = getattr(network_of(ctx, region), attr)
         if tally:
             ctx.tally.add(
                 tally,
@@ -1209,13 +922,13 @@ def _listing(attr: str, key: str, tally: str | None, arn_kind: str = "", id_key:
 
 
 def _subnets(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).subnets
+    items = network_of(ctx, region).subnets
     ctx.tally.add("network.subnets", *(s["SubnetArn"] for s in items))
     return [{"Subnets": items}]
 
 
 def _reservations(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).reservations
+    items = network_of(ctx, region).reservations
     ctx.tally.add(
         "network.instances",
         *(_ec2_arn(region, r["OwnerId"], "instance", i["InstanceId"]) for r in items for i in r["Instances"]),
@@ -1224,7 +937,7 @@ def _reservations(ctx: AccountContext, region: str, params: Mapping[str, Any]) -
 
 
 def _nats(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).nats
+    items = network_of(ctx, region).nats
     ctx.tally.add(
         "network.nat_gateways", *(_ec2_arn(region, ctx.id, "natgateway", n["NatGatewayId"]) for n in items)
     )
@@ -1232,7 +945,7 @@ def _nats(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer
 
 
 def _peerings(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).peerings
+    items = network_of(ctx, region).peerings
     ctx.tally.add(
         "network.peerings",
         *(
@@ -1249,13 +962,13 @@ def _peerings(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> An
 
 
 def _tgws(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).tgws
+    items = network_of(ctx, region).tgws
     ctx.tally.add("network.transit_gateways", *(t["TransitGatewayArn"] for t in items))
     return [{"TransitGateways": items}]
 
 
 def _tgw_attachments(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).tgw_attachments
+    items = network_of(ctx, region).tgw_attachments
     ctx.tally.add(
         "network.tgw_attachments",
         *(
@@ -1272,7 +985,7 @@ def _tgw_attachments(ctx: AccountContext, region: str, params: Mapping[str, Any]
 
 
 def _tgw_tables(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).tgw_tables
+    items = network_of(ctx, region).tgw_tables
     ctx.tally.add(
         "network.tgw_route_tables",
         *(
@@ -1284,26 +997,26 @@ def _tgw_tables(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> 
 
 
 def _tgw_routes(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    routes = _net(ctx, region).tgw_routes.get(str(params["TransitGatewayRouteTableId"]), [])
+    routes = network_of(ctx, region).tgw_routes.get(str(params["TransitGatewayRouteTableId"]), [])
     return [{"Routes": routes, "AdditionalRoutesAvailable": False}]
 
 
 def _tgw_links(key: str, state: str) -> Handler:
     def handler(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-        links = _net(ctx, region).tgw_links.get(str(params["TransitGatewayRouteTableId"]), [])
+        links = network_of(ctx, region).tgw_links.get(str(params["TransitGatewayRouteTableId"]), [])
         return [{key: [{**link, "State": state} for link in links]}]
 
     return handler
 
 
 def _prefix_lists(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).prefix_lists
+    items = network_of(ctx, region).prefix_lists
     ctx.tally.add("network.prefix_lists", *(p["PrefixListArn"] for p in items))
     return [{"PrefixLists": items}]
 
 
 def _prefix_entries(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    return [{"Entries": _net(ctx, region).prefix_entries.get(str(params["PrefixListId"]), [])}]
+    return [{"Entries": network_of(ctx, region).prefix_entries.get(str(params["PrefixListId"]), [])}]
 
 
 def _sg_rules(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
@@ -1311,11 +1024,11 @@ def _sg_rules(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> An
     # the Inventory falls back to DescribeSecurityGroups' IpPermissions.
     if 0.04 <= ctx.fate < 0.06:
         return ctx.deny("ec2:DescribeSecurityGroupRules", code="UnauthorizedOperation")
-    return [{"SecurityGroupRules": _net(ctx, region).sg_rules}]
+    return [{"SecurityGroupRules": network_of(ctx, region).sg_rules}]
 
 
 def _addresses(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).addresses
+    items = network_of(ctx, region).addresses
     ctx.tally.add(
         "network.elastic_ips", *(_ec2_arn(region, ctx.id, "elastic-ip", a["AllocationId"]) for a in items)
     )
@@ -1323,7 +1036,7 @@ def _addresses(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> A
 
 
 def _flow_logs(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).flow_logs
+    items = network_of(ctx, region).flow_logs
     ctx.tally.add(
         "network.flow_logs", *(_ec2_arn(region, ctx.id, "vpc-flow-log", f["FlowLogId"]) for f in items)
     )
@@ -1331,102 +1044,11 @@ def _flow_logs(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> A
 
 
 def _ebs(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    return [{"EbsEncryptionByDefault": _net(ctx, region).ebs_default, "SseType": "sse-ebs"}]
+    return [{"EbsEncryptionByDefault": network_of(ctx, region).ebs_default, "SseType": "sse-ebs"}]
 
 
 def _empty(key: str) -> Handler:
     return lambda ctx, region, params: [{key: []}]
-
-
-# -- ELBv2, classic ELB, WAFv2 --------------------------------------------------------------------
-
-
-def _lbs(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).lbs
-    ctx.tally.add("load_balancers.load_balancers", *(lb["LoadBalancerArn"] for lb in items))
-    return [{"LoadBalancers": items}]
-
-
-def _lb_attributes(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    return [{"Attributes": _net(ctx, region).lb_attributes.get(str(params["LoadBalancerArn"]), [])}]
-
-
-def _listeners(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).listeners.get(str(params["LoadBalancerArn"]), [])
-    ctx.tally.add("load_balancers.listeners", *(x["ListenerArn"] for x in items))
-    return [{"Listeners": items}]
-
-
-def _rules(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    return [{"Rules": _net(ctx, region).rules.get(str(params["ListenerArn"]), [])}]
-
-
-def _target_groups(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).target_groups
-    ctx.tally.add("load_balancers.target_groups", *(t["TargetGroupArn"] for t in items))
-    return [{"TargetGroups": items}]
-
-
-def _target_health(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    return [
-        {"TargetHealthDescriptions": _net(ctx, region).target_health.get(str(params["TargetGroupArn"]), [])}
-    ]
-
-
-def _classic(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    items = _net(ctx, region).classic
-    ctx.tally.add(
-        "load_balancers.load_balancers",
-        *(
-            f"arn:aws:elasticloadbalancing:{region}:{ctx.id}:loadbalancer/{lb['LoadBalancerName']}"
-            for lb in items
-        ),
-    )
-    return [{"LoadBalancerDescriptions": items}]
-
-
-def _classic_attributes(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    return [
-        {
-            "LoadBalancerAttributes": {
-                "CrossZoneLoadBalancing": {"Enabled": True},
-                "AccessLog": {"Enabled": False},
-                "ConnectionDraining": {"Enabled": True, "Timeout": 300},
-                "ConnectionSettings": {"IdleTimeout": 60},
-                "AdditionalAttributes": [{"Key": "elb.http.desyncmitigationmode", "Value": "defensive"}],
-            }
-        }
-    ]
-
-
-def _web_acls(scope: str) -> Handler:
-    def handler(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-        items = _net(ctx, region).acls.get(scope, [])
-        ctx.tally.add("waf.web_acls", *(a["ARN"] for a in items))
-        return [{"WebACLs": items}]
-
-    return handler
-
-
-def _web_acl(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    key = (str(params["Scope"]), str(params["Name"]), str(params["Id"]))
-    return [_net(ctx, region).acl_details[key]]
-
-
-def _waf_logging(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    found = _net(ctx, region).acl_logging.get(str(params["ResourceArn"]))
-    if found is None:
-        return ApiError(
-            code="WAFNonexistentItemException",
-            message="AWS WAF couldn’t perform the operation because your resource doesn’t exist.",
-        )
-    return [found]
-
-
-def _waf_resources(ctx: AccountContext, region: str, params: Mapping[str, Any]) -> Answer:
-    if params.get("ResourceType", "APPLICATION_LOAD_BALANCER") not in WAF_RESOURCE_TYPES_WITH_RESOURCES:
-        return [{"ResourceArns": []}]
-    return [{"ResourceArns": _net(ctx, region).acl_resources.get(str(params["WebACLArn"]), [])}]
 
 
 HANDLERS: dict[tuple[str, str], Handler] = {
@@ -1468,19 +1090,4 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("ec2", "DescribeAddresses"): _addresses,
     ("ec2", "DescribeFlowLogs"): _flow_logs,
     ("ec2", "GetEbsEncryptionByDefault"): _ebs,
-    ("elbv2", "DescribeLoadBalancers"): _lbs,
-    ("elbv2", "DescribeLoadBalancerAttributes"): _lb_attributes,
-    ("elbv2", "DescribeListeners"): _listeners,
-    ("elbv2", "DescribeRules"): _rules,
-    ("elbv2", "DescribeTargetGroups"): _target_groups,
-    ("elbv2", "DescribeTargetHealth"): _target_health,
-    ("elb", "DescribeLoadBalancers"): _classic,
-    ("elb", "DescribeLoadBalancerAttributes"): _classic_attributes,
-    ("elb", "DescribeLoadBalancerPolicies"): _empty("PolicyDescriptions"),
-    ("wafv2", "ListWebACLs"): lambda ctx, region, params: _web_acls(str(params["Scope"]))(
-        ctx, region, params
-    ),
-    ("wafv2", "GetWebACL"): _web_acl,
-    ("wafv2", "GetLoggingConfiguration"): _waf_logging,
-    ("wafv2", "ListResourcesForWebACL"): _waf_resources,
 }

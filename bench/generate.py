@@ -35,7 +35,7 @@ from typing import Any
 
 from botocore import xform_name
 
-from bench import gen_data, gen_iam, gen_identity, gen_monitoring, gen_network
+from bench import gen_data, gen_iam, gen_identity, gen_loadbalancers, gen_monitoring, gen_network, gen_s3
 from bench.gen_common import (
     AUDITOR_ROLE,
     AUDITOR_SESSION,
@@ -84,7 +84,9 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     **gen_identity.HANDLERS,
     **gen_monitoring.HANDLERS,
     **gen_network.HANDLERS,
+    **gen_loadbalancers.HANDLERS,
     **gen_data.HANDLERS,
+    **gen_s3.HANDLERS,
 }
 
 
