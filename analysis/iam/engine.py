@@ -29,13 +29,16 @@ from analysis.iam.matching import (
     ALL_ACTIONS,
     PRINCIPAL_ACCOUNT,
     PRINCIPAL_DIRECT,
+    CompiledStatement,
     PrincipalIdentity,
     Resolver,
     Unknown,
     arn_account,
     arn_region,
     arn_service,
-    match_statement,
+    compile_statement,
+    fast_match,
+    service_keys,
 )
 from analysis.iam.orgpolicies import RCP, SCP, DraftPolicy, OrgChain, OrgPolicyChains, org_paths
 from analysis.iam.request import (
@@ -56,7 +59,7 @@ from analysis.iam.request import (
     StatementRef,
 )
 from analysis.model.inventory import Inventory
-from analysis.model.policy_doc import parse_policy_document
+from analysis.model.policy_doc import PolicyDocument, parse_policy_document
 from analysis.model.records import partition_of
 
 # Resource policy states (besides the coverage states from the Inventory).
@@ -103,6 +106,39 @@ def _ref(policy: AttachedPolicy, index: int, sid: str | None, effect: str) -> St
     )
 
 
+class PolicyCompiler:
+    """Compiled statements per policy document, indexed by service prefix (cache kept by the caller)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[
+            int,
+            tuple[PolicyDocument, dict[str, tuple[CompiledStatement, ...]], tuple[CompiledStatement, ...]],
+        ] = {}
+
+    def candidates(self, document: PolicyDocument, service: str) -> tuple[CompiledStatement, ...]:
+        """The statements whose Action can match an action of ``service`` (plus NotAction/wildcard ones)."""
+        entry = self._cache.get(id(document))
+        if entry is None or entry[0] is not document:
+            by_service: dict[str, list[CompiledStatement]] = {}
+            generic: list[CompiledStatement] = []
+            for st in document.statements:
+                compiled = compile_statement(st)
+                keys = service_keys(st)
+                if keys is None:
+                    generic.append(compiled)
+                else:
+                    for key in keys:
+                        by_service.setdefault(key, []).append(compiled)
+            entry = (document, {k: tuple(v) for k, v in by_service.items()}, tuple(generic))
+            self._cache[id(document)] = entry
+        if service == ALL_ACTIONS:
+            return tuple(c for c in (*entry[2], *(x for v in entry[1].values() for x in v)))
+        specific = entry[1].get(service)
+        if specific is None:
+            return entry[2]
+        return specific + entry[2] if entry[2] else specific
+
+
 def _scan(
     policies: Iterable[AttachedPolicy],
     *,
@@ -110,14 +146,24 @@ def _scan(
     resource: str,
     context: Resolver,
     who: PrincipalIdentity | None,
-    into: _Scan | None = None,
+    compiler: PolicyCompiler,
 ) -> _Scan:
-    out = into or _Scan()
+    out = _Scan()
+    action_lower = action.lower()
+    service = ALL_ACTIONS if action == ALL_ACTIONS else action_lower.partition(":")[0]
     for policy in policies:
-        for st in policy.document.statements:
-            m = match_statement(st, action=action, resource=resource, context=context, who=who)
+        for compiled in compiler.candidates(policy.document, service):
+            m = fast_match(
+                compiled,
+                action=action,
+                action_lower=action_lower,
+                resource=resource,
+                context=context,
+                who=who,
+            )
             if m.applies is False:
                 continue
+            st = compiled.statement
             ref = _ref(policy, st.index, st.sid, st.effect)
             if st.effect == "Deny":
                 if m.applies:
@@ -169,38 +215,55 @@ def evaluate_policies(
     principal: PrincipalSide,
     target: ResourceSide,
     context: Resolver,
+    compiler: PolicyCompiler | None = None,
 ) -> Decision:
-    """Decide one request from the policies that apply to it."""
+    """Decide one request from the policies that apply to it (``compiler``: reuse compiled statements)."""
+    compiler = compiler or PolicyCompiler()
     reasons: list[str] = []
     who = principal.who
     everything = _Scan()
     # -- the principal's side ---------------------------------------------------------------
-    ident = _scan(principal.identity, action=action, resource=resource, context=context, who=None)
+    ident = _scan(
+        principal.identity, action=action, resource=resource, context=context, who=None, compiler=compiler
+    )
     boundary = (
-        _scan((principal.boundary,), action=action, resource=resource, context=context, who=None)
+        _scan(
+            (principal.boundary,),
+            action=action,
+            resource=resource,
+            context=context,
+            who=None,
+            compiler=compiler,
+        )
         if principal.boundary
         else None
     )
     session = (
-        _scan(principal.session, action=action, resource=resource, context=context, who=None)
+        _scan(
+            principal.session, action=action, resource=resource, context=context, who=None, compiler=compiler
+        )
         if principal.session
         else None
     )
     scp_levels: list[tuple[str, _Scan, tuple[str, ...]]] = []
     if principal.scp is not None and principal.scp.known:
         for level in principal.scp.levels:
-            s = _scan(level.policies, action=action, resource=resource, context=context, who=None)
+            s = _scan(
+                level.policies, action=action, resource=resource, context=context, who=None, compiler=compiler
+            )
             scp_levels.append((level.where, s, level.unknown))
     # -- the resource's side ----------------------------------------------------------------
     res = (
-        _scan((target.policy,), action=action, resource=resource, context=context, who=who)
+        _scan((target.policy,), action=action, resource=resource, context=context, who=who, compiler=compiler)
         if target.policy is not None
         else None
     )
     rcp_levels: list[tuple[str, _Scan, tuple[str, ...]]] = []
     if target.rcp is not None and target.rcp.known:
         for level in target.rcp.levels:
-            s = _scan(level.policies, action=action, resource=resource, context=context, who=who)
+            s = _scan(
+                level.policies, action=action, resource=resource, context=context, who=who, compiler=compiler
+            )
             rcp_levels.append((level.where, s, level.unknown))
     for layer in (ident, boundary, session, res, *(x[1] for x in scp_levels), *(x[1] for x in rcp_levels)):
         if layer is not None:
@@ -387,6 +450,7 @@ class PolicyEngine:
         self._derived: dict[str, dict[str, tuple[str, ...]]] = {}
         self._resources: dict[tuple[str, str], ResourceSide] = {}
         self._bucket_accounts: dict[str, str] = {}
+        self._compiler = PolicyCompiler()
         for bucket in inventory.s3.buckets.values():
             self._bucket_accounts[bucket.name] = bucket.account_id
 
@@ -419,6 +483,7 @@ class PolicyEngine:
             principal=principal,
             target=target,
             context=context_resolver(values),
+            compiler=self._compiler,
         )
         if (
             action != ALL_ACTIONS

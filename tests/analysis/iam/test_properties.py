@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.iam.engine import PrincipalSide, ResourceSide, context_resolver, evaluate_policies
-from analysis.iam.matching import PrincipalIdentity
+from analysis.iam.matching import PrincipalIdentity, compile_statement, fast_match, match_statement
 from analysis.iam.orgpolicies import OrgChain, OrgLevel
 from analysis.iam.request import ALLOW, CONDITIONAL, EXPLICIT_DENY, IMPLICIT_DENY, AttachedPolicy, Decision
 from analysis.model.policy_doc import parse_policy_document
@@ -274,3 +274,30 @@ def test_malformed_documents_never_crash(raw: Any) -> None:
         "context": {},
     }
     assert evaluate(s).decision in (ALLOW, EXPLICIT_DENY, IMPLICIT_DENY, CONDITIONAL)
+
+
+@SETTINGS
+@given(
+    statements(principal=True),
+    st.sampled_from([*REQUESTS, ("*", "*"), ("s3:GetObject", "*")]),
+    contexts,
+    st.booleans(),
+)
+def test_compiled_fast_path_answers_like_the_reference_matcher(
+    raw: dict[str, Any], request: tuple[str, str], context: dict[str, Any], with_principal: bool
+) -> None:
+    statement = parse_policy_document({"Statement": raw}).statements[0]
+    values = {k.lower(): v for k, v in context.items()}
+    resolve = context_resolver(values)
+    who = PrincipalIdentity(arn=ALICE, account_id=ACCOUNT) if with_principal else None
+    action, resource = request
+    reference = match_statement(statement, action=action, resource=resource, context=resolve, who=who)
+    fast = fast_match(
+        compile_statement(statement),
+        action=action,
+        action_lower=action.lower(),
+        resource=resource,
+        context=resolve,
+        who=who,
+    )
+    assert fast == reference
