@@ -91,6 +91,7 @@ class PrincipalSide:
     boundary_missing: str | None = None  # a boundary ARN whose policy is not in the snapshot
     session: tuple[AttachedPolicy, ...] = ()
     scp: OrgChain | None = None  # None: SCPs do not apply
+    service_linked: bool = False  # neither SCPs nor RCPs restrict service-linked roles
 
 
 @dataclass
@@ -259,8 +260,11 @@ def evaluate_policies(
         else None
     )
     rcp_levels: list[tuple[str, _Scan, tuple[str, ...]]] = []
-    if target.rcp is not None and target.rcp.known:
-        for level in target.rcp.levels:
+    rcp = None if principal.service_linked else target.rcp
+    if principal.service_linked:
+        reasons.append("SCPs and RCPs do not apply to service-linked roles")
+    if rcp is not None and rcp.known:
+        for level in rcp.levels:
             s = _scan(
                 level.policies, action=action, resource=resource, context=context, who=who, compiler=compiler
             )
@@ -290,14 +294,14 @@ def evaluate_policies(
             opts = _allow_options(s)
             opts.extend(((), (_missing(f"SCP at {where}", u, "scp"),)) for u in unknown)
             requirements.append((f"SCPs at {where}", opts))
-    if principal.scp is None:
+    if principal.scp is None and not principal.service_linked:
         reasons.append("SCPs do not apply to this principal")
     # RCPs: an Allow at every level of the resource's account path.
-    if target.rcp is not None:
-        if not target.rcp.applies:
-            reasons.append(target.rcp.note)
-        elif not target.rcp.known:
-            requirements.append(("RCPs", [((), (_missing("RCPs", target.rcp.note, "rcp"),))]))
+    if rcp is not None:
+        if not rcp.applies:
+            reasons.append(rcp.note)
+        elif not rcp.known:
+            requirements.append(("RCPs", [((), (_missing("RCPs", rcp.note, "rcp"),))]))
         else:
             for where, s, unknown in rcp_levels:
                 opts = _allow_options(s)
@@ -607,6 +611,7 @@ class PolicyEngine:
             boundary=boundary,
             boundary_missing=boundary_missing,
             scp=scp,
+            service_linked=service_linked,
         )
 
     def _outside_principal(self, arn: str) -> PrincipalSide:
@@ -757,8 +762,7 @@ class PolicyEngine:
             if record is not None and hasattr(record, "policy_state"):
                 policy, state = self._policy_of(record, record.arn, f"resource policy of {record.arn}")
         rcp = None
-        principal_is_slr = False
-        if account and self.catalogue.rcp_applies(service) and not principal_is_slr:
+        if account and self.catalogue.rcp_applies(service):
             rcp = self.chains.chain(account, RCP)
         return ResourceSide(
             account_id=account, policy=policy, state=state, required=required, rcp=rcp, region=region

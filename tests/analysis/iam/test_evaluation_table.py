@@ -80,6 +80,7 @@ def run_case(case: dict[str, Any]) -> Decision:
         boundary=_policy("boundary", "boundary", case["boundary"]) if "boundary" in case else None,
         session=tuple(_policy("session", f"session-{i}", d) for i, d in enumerate(case.get("session", []))),
         scp=_chain("scp", case.get("scp")),
+        service_linked=bool(case.get("service_linked")),
     )
     resource = case["resource"]
     required = bool(case.get("required"))
