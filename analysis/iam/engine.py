@@ -429,7 +429,13 @@ def context_resolver(values: Mapping[str, tuple[str, ...]]) -> Resolver:
     """A resolver over lower-case keys: values, () for absent, None for unknown."""
 
     def resolve(key: str) -> tuple[str, ...] | None:
-        return values.get(key.lower())
+        lowered = key.lower()
+        found = values.get(lowered)
+        if found is None and "/" in lowered:
+            # "<prefix>/*" marks every other key of a tag family as known absent
+            # (e.g. a user's tags are all known: a tag it does not have is absent).
+            return values.get(lowered.split("/", 1)[0] + "/*")
+        return found
 
     return resolve
 
@@ -677,6 +683,7 @@ class PolicyEngine:
                 out["aws:userid"] = (user.user_id,)
                 for k, v in user.tags.items():
                     out[f"aws:principaltag/{k.lower()}"] = (v,)
+                out["aws:principaltag/*"] = ()  # a user has no session tags: its tag set is complete
             elif role is not None:
                 out["aws:principaltype"] = ("AssumedRole",)
                 out["aws:username"] = ()  # roles have no user name ("aws:username": IAM users only)

@@ -632,6 +632,18 @@ def test_is_admin_through_a_group_in_the_management_account(engine: PolicyEngine
     assert [r.kind for r in d.deciding] == ["group"]
 
 
+def test_user_tags_are_complete_role_tags_are_not(engine: PolicyEngine) -> None:
+    from analysis.iam.engine import context_resolver
+
+    resolve = context_resolver(engine._principal_context(engine._principal(BOB)))
+    assert resolve("aws:PrincipalTag/team") == ()  # Bob has no tags: known absent
+    role_resolve = context_resolver(engine._principal_context(engine._principal(PROD_ADMIN)))
+    assert role_resolve("aws:PrincipalTag/team") is None  # a role session may carry session tags
+    assert resolve("aws:username") == ("bob",) and role_resolve("aws:username") == ()
+    assert resolve("aws:PrincipalOrgID") == (ORG_ID,)
+    assert resolve("aws:PrincipalOrgPaths") == (f"{ORG_ID}/r-ab12/ou-ab12-work0001/ou-ab12-prod0001/",)
+
+
 def test_not_action_is_not_admin(engine: PolicyEngine) -> None:
     # Allow NotAction iam:* grants nearly everything, but not every action: not an administrator.
     assert engine.is_admin(f"arn:aws:iam::{MGMT}:user/poweruser").decision == IMPLICIT_DENY
