@@ -77,7 +77,7 @@ def parse_policy_document(value: Any) -> PolicyDocument:
                 version=None, statements=(), raw_text=raw_text, error="the policy document is not valid JSON"
             )
         value = parsed
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict | Mapping):
         return PolicyDocument(
             version=None,
             statements=(),
@@ -95,7 +95,7 @@ def parse_policy_document(value: Any) -> PolicyDocument:
             id=_str_or_none(value.get("Id")),
             error="the policy document has no Statement",
         )
-    if isinstance(statements_raw, Mapping):
+    if isinstance(statements_raw, dict | Mapping):
         statements_raw = [statements_raw]
     if not isinstance(statements_raw, list):
         return PolicyDocument(
@@ -126,7 +126,7 @@ def _loads(text: str) -> Any:
 
 
 def _statement(index: int, raw: Any) -> Statement:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict | Mapping):
         return Statement(index=index, sid=None, effect="", raw={}, problems=("statement is not an object",))
     problems: list[str] = []
     effect = str(raw.get("Effect", ""))
@@ -185,7 +185,7 @@ def _principal(value: Any, what: str, problems: list[str]) -> Mapping[str, tuple
         return None
     if value == "*":
         return {"*": ("*",)}
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         return {str(k): _as_strings(v, f"{what}.{k}", problems) for k, v in value.items()}
     problems.append(f'{what} is {value!r}: neither "*" nor an object')
     return {}
@@ -194,12 +194,12 @@ def _principal(value: Any, what: str, problems: list[str]) -> Mapping[str, tuple
 def _condition(value: Any, problems: list[str]) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict | Mapping):
         problems.append("Condition is not an object")
         return {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for operator, keys in value.items():
-        if not isinstance(keys, Mapping):
+        if not isinstance(keys, dict | Mapping):
             problems.append(f"Condition {operator} is not an object")
             continue
         out[str(operator)] = {

@@ -57,8 +57,12 @@ class PageSource:
         self.snapshot = snapshot
         self.manifest = snapshot.manifest
         self._by_op: dict[tuple[str, str], list[CallRow]] = defaultdict(list)
+        self._by_id: dict[int, CallRow] = {}
         for call in snapshot.calls():
             self._by_op[(call.service, call.operation)].append(call)
+            self._by_id[call.id] = call
+        # One query per operation where the snapshot offers it (snapshot.Snapshot does).
+        self._bulk = getattr(snapshot, "operation_pages", None)
 
     def all_calls(self) -> Iterator[CallRow]:
         for calls in self._by_op.values():
@@ -77,6 +81,13 @@ class PageSource:
         self, service: str, operation: str, *, account_id: str | None = None, region: str | None = None
     ) -> Iterator[Page]:
         """Pages of the successful calls of one operation, in call order."""
+        if self._bulk is not None:
+            for call_id, body in self._bulk(
+                service=service, operation=operation, account_id=account_id, region=region
+            ):
+                if isinstance(body, dict):
+                    yield Page(call=self._by_id[call_id], body=body)
+            return
         for call in self.calls(service, operation, account_id=account_id, region=region):
             if call.outcome in SUCCESS_OUTCOMES:
                 for body in self.snapshot.pages(call.id):
@@ -125,4 +136,7 @@ def bulk_parsing() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What was just built is long-lived: move it out of the collector's generations so that
+            # re-enabling does not start by scanning all of it (a ~2 s pause at 500 accounts).
+            gc.freeze()
             gc.enable()
