@@ -60,6 +60,10 @@ def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
         return True
     if "*" not in pattern and "?" not in pattern:
         return pattern.lower() == value.lower() if ignore_case else pattern == value
+    if "?" not in pattern:
+        if ignore_case:
+            pattern, value = pattern.lower(), value.lower()
+        return _star_match(tuple(pattern.split("*")), value)
     return _glob(pattern, ignore_case).fullmatch(value) is not None
 
 
@@ -345,27 +349,51 @@ def _any_resource(
 
 @dataclass(frozen=True)
 class Patterns:
-    """A list of glob patterns as one test: exact values, one combined regex, or "everything"."""
+    """A list of glob patterns as one test: exact values, star-only patterns matched by
+    splitting on "*" (no regex to compile: most policy ARNs are distinct), and a regex
+    for the rare patterns with "?"."""
 
     everything: bool
     exact: frozenset[str]
+    stars: tuple[tuple[str, ...], ...]  # each pattern split on "*"
     regex: re.Pattern[str] | None
 
     def match(self, value: str) -> bool:
         if self.everything or value in self.exact:
             return True
+        for parts in self.stars:
+            if _star_match(parts, value):
+                return True
         return self.regex is not None and self.regex.fullmatch(value) is not None
 
 
+def _star_match(parts: tuple[str, ...], value: str) -> bool:
+    """Whether ``value`` matches the pattern "parts[0]*parts[1]*...*parts[-1]"."""
+    first, last = parts[0], parts[-1]
+    if len(value) < len(first) + len(last) or not value.startswith(first) or not value.endswith(last):
+        return False
+    pos, end = len(first), len(value) - len(last)
+    for middle in parts[1:-1]:
+        found = value.find(middle, pos, end)
+        if found < 0:
+            return False
+        pos = found + len(middle)
+    return True
+
+
+@lru_cache(maxsize=65536)
 def compile_patterns(patterns: tuple[str, ...], *, lower: bool) -> Patterns:
+    # Memoized on the pattern tuple: the same lists recur across thousands of policies.
     values = [p.lower() for p in patterns] if lower else list(patterns)
     exact = frozenset(v for v in values if "*" not in v and "?" not in v)
     wild = [v for v in values if v not in exact]
     everything = "*" in wild
+    stars = tuple(tuple(w.split("*")) for w in wild if "?" not in w)
+    questions = [w for w in wild if "?" in w]
     regex = None
-    if wild and not everything:
-        regex = re.compile("|".join(f"(?:{_glob(w, False).pattern})" for w in wild), re.DOTALL)
-    return Patterns(everything=everything, exact=exact, regex=regex)
+    if questions and not everything:
+        regex = re.compile("|".join(f"(?:{_glob(w, False).pattern})" for w in questions), re.DOTALL)
+    return Patterns(everything=everything, exact=exact, stars=stars, regex=regex)
 
 
 @dataclass(frozen=True)
