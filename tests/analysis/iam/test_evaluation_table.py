@@ -449,6 +449,13 @@ def _calls() -> list[FakeCall]:
         ),
         FakeCall(
             service="kms",
+            operation="ListAliases",
+            account_id=PROD,
+            region="eu-west-1",
+            pages=[{"Aliases": [{"AliasName": "alias/payments", "TargetKeyId": KEY_ID}]}],
+        ),
+        FakeCall(
+            service="kms",
             operation="GetKeyPolicy",
             account_id=PROD,
             region="eu-west-1",
@@ -570,6 +577,30 @@ def test_kms_key_policy_same_account_root_delegates_to_identity(engine: PolicyEn
         engine.evaluate(Request(principal_arn=BOB, action="kms:Encrypt", resource=KEY_ARN)).decision
         == IMPLICIT_DENY
     )
+
+
+def test_kms_alias_is_evaluated_on_its_key(engine: PolicyEngine) -> None:
+    alias = f"arn:aws:kms:eu-west-1:{PROD}:alias/payments"
+    d = engine.evaluate(Request(principal_arn=BOB, action="kms:Decrypt", resource=alias))
+    assert d.decision == ALLOW and "points to" in d.reasons[0]
+
+
+def test_assumed_role_session_is_evaluated_as_its_role(engine: PolicyEngine) -> None:
+    session = f"arn:aws:sts::{PROD}:assumed-role/Admin/jane"
+    d = engine.evaluate(Request(principal_arn=session, action="iam:CreateUser", resource="*"))
+    assert d.decision == EXPLICIT_DENY and "session of" in d.reasons[0]
+
+
+def test_context_values_given_as_a_plain_string(engine: PolicyEngine) -> None:
+    d = engine.evaluate(
+        Request(
+            principal_arn=PROD_ADMIN,
+            action="ec2:DescribeInstances",
+            resource="*",
+            context={"aws:RequestedRegion": "eu-west-1"},  # type: ignore[dict-item]
+        )
+    )
+    assert d.decision == ALLOW
 
 
 def test_kms_key_policy_deny_wins(engine: PolicyEngine) -> None:
