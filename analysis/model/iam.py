@@ -448,7 +448,7 @@ class _Builder:
                 role_arns=role_arns,
             )
         last_used = r.get("RoleLastUsed")
-        if not isinstance(last_used, Mapping):
+        if not isinstance(last_used, dict | Mapping):
             last_used = {}
         self.roles[arn] = Role(
             arn=arn,
@@ -532,7 +532,7 @@ class _Builder:
             account_id=account_id,
             region=GLOBAL,
             call_ids=tuple(call_ids) + self.mfa_calls.get(account_id, ()),
-            summary=dict(summary_map) if isinstance(summary_map, Mapping) else None,
+            summary=dict(summary_map) if isinstance(summary_map, dict | Mapping) else None,
             summary_state=self._state(account_id, "GetAccountSummary").state,
             aliases=tuple(aliases),
             aliases_state=self._state(account_id, "ListAccountAliases").state,
@@ -573,7 +573,7 @@ class _Builder:
             call_ids=cov.call_ids,
             state=cov.state,
             reason=cov.reason,
-            settings=dict(settings) if isinstance(settings, Mapping) else None,
+            settings=dict(settings) if isinstance(settings, dict | Mapping) else None,
         )
 
     def _add_mfa(self, account_id: str) -> None:
@@ -586,7 +586,7 @@ class _Builder:
                 serial = str(device.get("SerialNumber", ""))
                 everything.append(serial)
                 user = device.get("User")
-                if isinstance(user, Mapping) and user.get("Arn"):
+                if isinstance(user, dict | Mapping) and user.get("Arn"):
                     self.mfa_by_user[str(user["Arn"])].append(serial)
 
     def _add_federation(self, account_id: str) -> None:
@@ -633,7 +633,7 @@ class _Builder:
         if call is None or call.outcome not in SUCCESS_OUTCOMES:
             return {}
         pages = self.source.snapshot.pages(call.id)
-        return pages[0] if pages and isinstance(pages[0], Mapping) else {}
+        return pages[0] if pages and isinstance(pages[0], dict | Mapping) else {}
 
     # -- users, last -----------------------------------------------------------------------------
 
@@ -702,7 +702,7 @@ class _Builder:
             return ()
         out: list[AccessKey] = []
         for page in self.source.snapshot.pages(call.id):
-            for k in _dicts(page.get("AccessKeyMetadata") if isinstance(page, Mapping) else None):
+            for k in _dicts(page.get("AccessKeyMetadata") if isinstance(page, dict | Mapping) else None):
                 key_id = str(k.get("AccessKeyId", ""))
                 used = self._detail(last_used.call(account_id, key_id)).get("AccessKeyLastUsed") or {}
                 out.append(
@@ -765,7 +765,7 @@ def _with_accounts(p: ManagedPolicy, accounts: Mapping[str, int], calls: list[in
 
 
 def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+    return [v for v in value if isinstance(v, dict | Mapping)] if isinstance(value, list) else []
 
 
 def _opt(value: Any) -> str | None:
@@ -795,7 +795,7 @@ def _inline(value: Any) -> tuple[InlinePolicy, ...]:
 
 def _boundary(principal: Mapping[str, Any]) -> str | None:
     b = principal.get("PermissionsBoundary")
-    return _opt(b.get("PermissionsBoundaryArn")) if isinstance(b, Mapping) else None
+    return _opt(b.get("PermissionsBoundaryArn")) if isinstance(b, dict | Mapping) else None
 
 
 def _tags(value: Any) -> dict[str, str]:
