@@ -59,7 +59,7 @@ from analysis.iam.request import (
     StatementRef,
 )
 from analysis.model.inventory import Inventory
-from analysis.model.policy_doc import PolicyDocument, parse_policy_document
+from analysis.model.policy_doc import PolicyDocument, Statement, parse_policy_document
 from analysis.model.records import partition_of
 
 # Resource policy states (besides the coverage states from the Inventory).
@@ -111,10 +111,22 @@ class PolicyCompiler:
     """Compiled statements per policy document, indexed by service prefix (cache kept by the caller)."""
 
     def __init__(self) -> None:
+        self._refs: dict[tuple[int, int], tuple[AttachedPolicy, StatementRef]] = {}
+        # SCP/RCP level scans whose answer depends only on (level, action, resource).
+        self.scans: dict[tuple[int, str, str], tuple[tuple[AttachedPolicy, ...], _Scan]] = {}
         self._cache: dict[
             int,
             tuple[PolicyDocument, dict[str, tuple[CompiledStatement, ...]], tuple[CompiledStatement, ...]],
         ] = {}
+
+    def ref(self, policy: AttachedPolicy, statement: Statement) -> StatementRef:
+        """The (immutable, cached) reference to a statement of an attached policy."""
+        key = (id(policy), statement.index)
+        found = self._refs.get(key)
+        if found is None or found[0] is not policy:
+            found = (policy, _ref(policy, statement.index, statement.sid, statement.effect))
+            self._refs[key] = found
+        return found[1]
 
     def candidates(self, document: PolicyDocument, service: str) -> tuple[CompiledStatement, ...]:
         """The statements whose Action can match an action of ``service`` (plus NotAction/wildcard ones)."""
@@ -138,6 +150,45 @@ class PolicyCompiler:
         if specific is None:
             return entry[2]
         return specific + entry[2] if entry[2] else specific
+
+
+_SCAN_CACHE_LIMIT = 200_000
+
+
+def _scan_level(
+    policies: tuple[AttachedPolicy, ...],
+    *,
+    action: str,
+    resource: str,
+    context: Resolver,
+    who: PrincipalIdentity | None,
+    compiler: PolicyCompiler,
+) -> _Scan:
+    """_scan for one SCP/RCP level, memoized when its answer cannot depend on the principal
+    or the context: no candidate statement has a Condition, a policy variable, or (for
+    RCPs) a Principal other than "*"."""
+    key = (id(policies), action, resource)
+    cached = compiler.scans.get(key)
+    if cached is not None and cached[0] is policies:
+        return cached[1]
+    out = _scan(policies, action=action, resource=resource, context=context, who=who, compiler=compiler)
+    service = ALL_ACTIONS if action == ALL_ACTIONS else action.lower().partition(":")[0]
+    if all(
+        not c.slow and not c.statement.condition and _principal_is_anyone(c.statement)
+        for policy in policies
+        for c in compiler.candidates(policy.document, service)
+    ):
+        if len(compiler.scans) > _SCAN_CACHE_LIMIT:
+            compiler.scans.clear()
+        compiler.scans[key] = (policies, out)
+    return out
+
+
+def _principal_is_anyone(statement: Statement) -> bool:
+    if statement.not_principal is not None:
+        return False
+    p = statement.principal
+    return p is None or all(values == ("*",) and kind in ("*", "AWS") for kind, values in p.items())
 
 
 def _scan(
@@ -164,9 +215,8 @@ def _scan(
             )
             if m.applies is False:
                 continue
-            st = compiled.statement
-            ref = _ref(policy, st.index, st.sid, st.effect)
-            if st.effect == "Deny":
+            ref = compiler.ref(policy, compiled.statement)
+            if ref.effect == "Deny":
                 if m.applies:
                     out.denies.append(ref)
                 else:
@@ -249,7 +299,7 @@ def evaluate_policies(
     scp_levels: list[tuple[str, _Scan, tuple[str, ...]]] = []
     if principal.scp is not None and principal.scp.known:
         for level in principal.scp.levels:
-            s = _scan(
+            s = _scan_level(
                 level.policies, action=action, resource=resource, context=context, who=None, compiler=compiler
             )
             scp_levels.append((level.where, s, level.unknown))
@@ -265,7 +315,7 @@ def evaluate_policies(
         reasons.append("SCPs and RCPs do not apply to service-linked roles")
     if rcp is not None and rcp.known:
         for level in rcp.levels:
-            s = _scan(
+            s = _scan_level(
                 level.policies, action=action, resource=resource, context=context, who=who, compiler=compiler
             )
             rcp_levels.append((level.where, s, level.unknown))

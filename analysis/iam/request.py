@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from analysis.model.policy_doc import PolicyDocument
 
@@ -55,9 +56,13 @@ class StatementRef:
     sid: str | None
     effect: str
 
-    def describe(self) -> str:
+    @cached_property
+    def text(self) -> str:
         sid = f" ({self.sid})" if self.sid else ""
         return f"{self.effect} statement {self.index}{sid} of {self.kind} policy {self.policy}, {self.where}"
+
+    def describe(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True, kw_only=True)
