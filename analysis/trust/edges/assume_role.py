@@ -45,6 +45,7 @@ _SESSION = re.compile(r"^arn:([\w-]+):sts::(\d{12}):assumed-role/([^/]+)/.*$")
 if TYPE_CHECKING:
     from analysis.iam import StatementRef
 
+MAX_EXPANDED_ACCOUNTS = 25
 ORG_KEYS = ("aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount")
 
 
@@ -210,7 +211,15 @@ def add_assume_role_edges(ctx: BuildContext) -> None:
                 _unknown(ctx, role, grant, ref, value)
 
 
-def _account(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementRef, account_id: str) -> None:
+def _account(
+    ctx: BuildContext,
+    role: Role,
+    grant: TrustGrant,
+    ref: StatementRef,
+    account_id: str,
+    *,
+    expand: bool = True,
+) -> None:
     intra = ctx.org.in_org(account_id)
     source = ctx.account_node(account_id)
     ctx.add(
@@ -226,7 +235,7 @@ def _account(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementRef
             call_ids=role.call_ids,
         )
     )
-    for principal in ctx.principals_by_account.get(account_id, ()):
+    for principal in ctx.principals_by_account.get(account_id, ()) if expand else ():
         if principal != role.arn:
             _principal(ctx, role, grant, ref, principal)
 
@@ -257,8 +266,16 @@ def _principal(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementR
 def _public(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementRef) -> None:
     narrowed = org_restriction(ctx, grant)
     if narrowed is not None:
+        # Expanding an organization-wide grant to every principal of every account is the one
+        # quadratic case: above a few accounts, the account nodes stand for their principals.
+        expand = len(narrowed) <= MAX_EXPANDED_ACCOUNTS
+        if not expand:
+            ctx.notes.append(
+                f"{role.arn}: trusted by {len(narrowed)} organization accounts; edges from the account "
+                "nodes only, not from each of their principals"
+            )
         for account_id in narrowed:
-            _account(ctx, role, grant, ref, account_id)
+            _account(ctx, role, grant, ref, account_id, expand=expand)
         return
     source = ctx.node(Node(id=PUBLIC_ID, kind=PUBLIC, label="anyone (*)", detail="any AWS principal"))
     ctx.add(
