@@ -17,8 +17,21 @@ COMMAND_MODULES = (
     "cli.collect_cmd",
     "cli.verify_cmd",
     "cli.demo_cmd",
+    "cli.simulate_cmd",
+    "cli.paths_cmd",
+    "cli.scpwhatif_cmd",
 )
-COMMANDS = ("profiles", "login", "collect", "verify", "demo", "gui")
+COMMANDS = (
+    "profiles",
+    "login",
+    "collect",
+    "verify",
+    "demo",
+    "simulate",
+    "paths",
+    "scp-whatif",
+    "gui",
+)
 
 
 class CliError(Exception):

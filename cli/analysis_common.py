@@ -1,0 +1,181 @@
+"""What the analysis subcommands (simulate, paths, scp-whatif) share: opening a snapshot into an
+Inventory, resolving the names a user types, and the JSON shapes of decisions and paths.
+
+Every user error becomes a one-line ``CliError`` (exit status 2); the JSON shapes are
+documented in docs/cli-analysis.md and kept stable: add keys, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cli.main import CliError
+
+if TYPE_CHECKING:
+    from analysis.iam import Decision, PendingCondition, StatementRef
+    from analysis.model.inventory import Inventory
+    from analysis.trust.edges.base import Edge
+    from analysis.trust.graph import TrustGraph
+    from analysis.trust.queries import Path as TrustPath
+    from analysis.trust.queries import Reach
+
+
+def open_inventory(path: str) -> Inventory:
+    """Open the snapshot read-only and normalize it; a file that is not a usable snapshot is one line."""
+    from analysis.model.inventory import build_inventory
+    from snapshot import Snapshot, SnapshotError
+
+    if not Path(path).is_file():
+        raise CliError(f"{path}: no such snapshot file")
+    try:
+        snap = Snapshot.open(path)
+    except SnapshotError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        return build_inventory(snap)
+    except SnapshotError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def resolve_principal(inventory: Inventory, arn: str) -> str:
+    """The user or role ARN to evaluate; an assumed-role session ARN maps to its role (by account and name)."""
+    arn = arn.strip()
+    iam = inventory.iam
+    if arn in iam.users or arn in iam.roles:
+        return arn
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+        name = parts[5].split("/")[1] if parts[5].count("/") >= 1 else ""
+        for role in iam.roles.values():
+            if role.account_id == parts[4] and role.name == name:
+                return arn  # the engine evaluates a session as its role
+    raise CliError(f"{arn} is not a user or role in this snapshot")
+
+
+def parse_context(items: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """``key=value`` pairs; a repeated key collects several values; ``key=`` says the key is absent."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise CliError(f"--context {item!r}: expected KEY=VALUE (e.g. aws:MultiFactorAuthPresent=true)")
+        values = out.setdefault(key, [])
+        if value:
+            values.append(value)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def build_graph(inventory: Inventory) -> TrustGraph:
+    from analysis.trust import build_trust_graph
+
+    return build_trust_graph(inventory)
+
+
+def dump_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=2, sort_keys=False))
+
+
+# -- JSON shapes --------------------------------------------------------------------------------
+
+
+def statement_json(ref: StatementRef) -> dict[str, Any]:
+    return {
+        "kind": ref.kind,
+        "policy": ref.policy,
+        "where": ref.where,
+        "index": ref.index,
+        "sid": ref.sid,
+        "effect": ref.effect,
+    }
+
+
+def condition_json(c: PendingCondition) -> dict[str, Any]:
+    return {
+        "operator": c.operator,
+        "key": c.key,
+        "values": list(c.values),
+        "negated": c.negated,
+        "statement": statement_json(c.statement),
+        "text": c.describe(),
+    }
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return {
+        "decision": d.decision,
+        "summary": d.summary(),
+        "deciding": [statement_json(s) for s in d.deciding],
+        "conditions": [condition_json(c) for c in d.conditions],
+        "reasons": list(d.reasons),
+    }
+
+
+def edge_json(e: Edge) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "technique": e.technique,
+        "reason": e.reason,
+        "intra_org": e.intra_org,
+        "conditions": [
+            {"operator": c.operator, "key": c.key, "values": list(c.values), "origin": c.origin}
+            for c in e.conditions
+        ],
+        "statements": [statement_json(s) for s in e.statements],
+    }
+
+
+def node_json(tg: TrustGraph, node_id: str) -> dict[str, Any]:
+    n = tg.node(node_id)
+    return {"id": n.id, "kind": n.kind, "label": n.label, "account_id": n.account_id}
+
+
+def path_json(tg: TrustGraph, path: TrustPath) -> dict[str, Any]:
+    return {
+        "nodes": list(path.nodes),
+        "conditional": path.conditional,
+        "escalation": path.escalation,
+        "steps": [
+            {"source": s.source, "target": s.target, "edges": [edge_json(e) for e in s.edges]}
+            for s in path.steps
+        ],
+    }
+
+
+def reach_json(tg: TrustGraph, r: Reach) -> dict[str, Any]:
+    return {
+        **node_json(tg, r.node),
+        "distance": r.distance,
+        "truncated": r.truncated,
+        "paths": [path_json(tg, p) for p in r.paths],
+    }
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+
+def statement_line(ref: StatementRef) -> str:
+    sid = f" sid {ref.sid}" if ref.sid else ""
+    return f"{ref.effect} [{ref.kind}] {ref.policy} statement {ref.index}{sid} ({ref.where})"
+
+
+def edge_lines(e: Edge, indent: str) -> list[str]:
+    lines = [f"{indent}{e.kind} via {e.technique}: {e.reason}"]
+    lines += [f"{indent}  if {c.text()} ({c.origin})" for c in e.conditions]
+    lines += [f"{indent}  by {statement_line(s)}" for s in e.statements]
+    return lines
+
+
+def path_lines(tg: TrustGraph, path: TrustPath, indent: str = "    ") -> list[str]:
+    lines: list[str] = []
+    for i, step in enumerate(path.steps, start=1):
+        target = tg.node(step.target)
+        lines.append(f"{indent}{i}. -> {target.label} [{target.kind}] {step.target}")
+        for e in step.edges:
+            lines += edge_lines(e, indent + "     ")
+    return lines

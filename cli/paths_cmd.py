@@ -1,0 +1,99 @@
+"""``main.py paths SNAPSHOT --to-admin ACCOUNT | --from PRINCIPAL``: attack paths in the trust graph.
+
+``--to-admin``: every principal or entry point that can reach full administrative control of
+the account, nearest first, with every shortest path (up to ``--limit`` per source).
+``--from``: everything the node can become or control, each with one shortest path. Paths
+are printed hop by hop with each edge's kind, technique, conditions and the statements that
+made it. Exit status: 0 (also when nothing is found), 2 a user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.analysis_common import build_graph, dump_json, open_inventory, path_lines, reach_json
+from cli.main import CliError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "paths",
+        help="shortest paths to admin of an account, or what a principal can reach",
+        description="Build the trust graph (trust policies, federation, Identity Center, PassRole and "
+        "privilege-escalation techniques, SCP-aware) and list attack paths.",
+    )
+    p.add_argument("snapshot", help="the snapshot file")
+    goal = p.add_mutually_exclusive_group(required=True)
+    goal.add_argument("--to-admin", metavar="ACCOUNT", help="an account id of the snapshot")
+    goal.add_argument(
+        "--from",
+        dest="source",
+        metavar="PRINCIPAL",
+        help="a node id: user/role ARN, provider ARN, external:<account>, public:*, ...",
+    )
+    p.add_argument("--limit", type=int, default=20, help="shortest paths listed per source (20)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (docs/cli-analysis.md)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.trust.nodes import admin_node_id
+    from analysis.trust.queries import reachable_from, who_can_reach_admin
+
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    inventory = open_inventory(args.snapshot)
+    tg = build_graph(inventory)
+    if args.to_admin is not None:
+        account = args.to_admin.strip()
+        if account not in tg.org.account_ids:
+            raise CliError(f"{account} is not an account of this snapshot")
+        reaches = who_can_reach_admin(tg, account, limit=args.limit)
+        if args.json:
+            dump_json(
+                {
+                    "query": "to-admin",
+                    "account_id": account,
+                    "goal": admin_node_id(account),
+                    "sources": [reach_json(tg, r) for r in reaches],
+                }
+            )
+            return 0
+        print(f"Who can reach admin of account {account}: {len(reaches)} source(s)")
+        for r in reaches:
+            n = tg.node(r.node)
+            more = " (more shortest paths exist)" if r.truncated else ""
+            print(f"\n{n.label} [{r.kind}] {r.node}: {r.distance} hop(s), {len(r.paths)} path(s){more}")
+            for i, path in enumerate(r.paths, start=1):
+                flags = [
+                    f for f, on in (("escalation", path.escalation), ("conditional", path.conditional)) if on
+                ]
+                print(f"  path {i}{' (' + ', '.join(flags) + ')' if flags else ''}:")
+                print("\n".join(path_lines(tg, path)))
+        return 0
+    source = args.source.strip()
+    if source not in tg.graph:
+        raise CliError(f"{source} is not a node of the trust graph (a user, role, provider or external id)")
+    reaches = reachable_from(tg, source)
+    if args.json:
+        dump_json(
+            {
+                "query": "from",
+                "source": {
+                    "id": source,
+                    "kind": tg.node(source).kind,
+                    "label": tg.node(source).label,
+                    "account_id": tg.node(source).account_id,
+                },
+                "reachable": [reach_json(tg, r) for r in reaches],
+            }
+        )
+        return 0
+    print(f"What {tg.node(source).label} [{tg.node(source).kind}] can reach: {len(reaches)} node(s)")
+    for r in reaches:
+        n = tg.node(r.node)
+        print(f"\n{n.label} [{r.kind}] {r.node}: {r.distance} hop(s)")
+        for path in r.paths:
+            print("\n".join(path_lines(tg, path)))
+    return 0
