@@ -26,7 +26,9 @@ from ui.dialogs.open_errors import OpenErrorDialog, TamperedDialog
 from ui.views.coverage_view import CoverageView
 from ui.views.manifest_view import ManifestView
 from ui.views.ou_tree_view import OuTreeView
-from ui.workers import FunctionWorker, LoadedSnapshot, load_snapshot_job
+from ui.views.simulator_view import SimulatorView
+from ui.views.trust_graph_view import TrustGraphView
+from ui.workers import AnalysisBundle, FunctionWorker, LoadedSnapshot, build_analysis_job, load_snapshot_job
 
 log = logging.getLogger("ui")
 
@@ -61,6 +63,14 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.manifest_view, "Manifest")
         self.coverage_view = CoverageView()
         self.tabs.addTab(self.coverage_view, "Coverage")
+        # Built on first show of either tab (not at open: opening stays fast), cached per snapshot.
+        self.analysis: AnalysisBundle | None = None
+        self.analysis_worker: FunctionWorker | None = None
+        self.trust_view = TrustGraphView()
+        self.tabs.addTab(self.trust_view, "Trust graph")
+        self.simulator_view = SimulatorView()
+        self.tabs.addTab(self.simulator_view, "Simulator")
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.empty_label = QLabel(
             "Open a snapshot with File › Open…, or drop a snapshot file onto this window."
@@ -232,6 +242,7 @@ class MainWindow(QMainWindow):
         if tampered:
             self.tabs.setCurrentWidget(self.manifest_view)
         self._remember(path)
+        self._tab_changed(self.tabs.currentIndex())
         self.snapshot_loaded.emit(result)
 
     def _load_failed(self, worker: FunctionWorker, path: str, error: BaseException) -> None:
@@ -262,7 +273,58 @@ class MainWindow(QMainWindow):
         else:
             self.open_failed.emit(dialog.message)
 
+    # -- analysis (inventory, policy engine, trust graph) ---------------------------------------
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() in (self.trust_view, self.simulator_view):
+            self.ensure_analysis()
+
+    def ensure_analysis(self) -> None:
+        """Build the analysis of the open snapshot in a worker, once; progress shows in both tabs."""
+        if self.loaded is None or self.analysis is not None or self.analysis_worker is not None:
+            return
+        worker = FunctionWorker(job=build_analysis_job(self.loaded.snapshot), parent=self)
+        self.analysis_worker = worker
+        worker.progress.connect(lambda message: self._analysis_status(f"Building: {message}…"))
+        worker.succeeded.connect(lambda result: self._analysis_ready(worker, result))
+        worker.failed.connect(lambda error: self._analysis_failed(worker, error))
+        worker.finished.connect(lambda: self._analysis_done(worker))
+        self._analysis_status("Building the inventory, policy engine and trust graph…")
+        worker.start()
+
+    def _analysis_status(self, text: str) -> None:
+        self.trust_view.set_status(text)
+        self.simulator_view.set_status(text)
+
+    def _analysis_ready(self, worker: FunctionWorker, result: AnalysisBundle | None) -> None:
+        if result is None or self.analysis_worker is not worker or worker.is_cancelled:
+            return
+        self.analysis = result
+        self.trust_view.set_trust_graph(result.trust_graph)
+        self.simulator_view.set_engine(result.engine, result.inventory, actions=result.actions)
+
+    def _analysis_failed(self, worker: FunctionWorker, error: BaseException) -> None:
+        if self.analysis_worker is not worker:
+            return
+        log.error("building the analysis failed", exc_info=error)
+        self._analysis_status(f"Could not build the analysis: {type(error).__name__}: {error}")
+
+    def _analysis_done(self, worker: FunctionWorker) -> None:
+        if self.analysis_worker is worker:
+            self.analysis_worker = None
+        worker.deleteLater()
+
+    def _stop_analysis(self) -> None:
+        if self.analysis_worker is not None:
+            self.analysis_worker.cancel()
+            self.analysis_worker.wait()  # it reads the snapshot about to be closed
+            self.analysis_worker = None
+        self.analysis = None
+        self.trust_view.set_trust_graph(None)
+        self.simulator_view.set_engine(None, None)
+
     def close_snapshot(self) -> None:
+        self._stop_analysis()
         if self.loaded is not None:
             self.loaded.snapshot.close()
             self.loaded = None

@@ -151,3 +151,47 @@ def load_snapshot_job(path: str, *, allow_tampered: bool = False) -> Job:
         return LoadedSnapshot(snapshot=snapshot, organization=organization, gaps=gaps)
 
     return job
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisBundle:
+    """The Inventory, policy engine and trust graph of the open snapshot (built once, on first need)."""
+
+    inventory: Any  # analysis.model.inventory.Inventory
+    engine: Any  # analysis.iam.PolicyEngine
+    trust_graph: Any  # analysis.trust.TrustGraph
+    actions: tuple[str, ...]  # the catalogue's actions, for the simulator's completion
+
+
+def build_analysis_job(snapshot: Snapshot) -> Job:
+    """A job that builds the Inventory, the policy engine and the trust graph of an open snapshot.
+
+    Slow (seconds on a large organization), so not at open time: the window starts it the
+    first time a tab that needs it is shown. Returns None when cancelled.
+    """
+
+    def job(progress: Progress, cancelled: Cancelled) -> AnalysisBundle | None:
+        from analysis.iam import PolicyEngine
+        from analysis.model.inventory import build_inventory
+        from analysis.trust import TrustGraphCancelled, build_trust_graph
+
+        progress("reading the inventory")
+        inventory = build_inventory(snapshot)
+        if cancelled():
+            return None
+        progress("indexing policies")
+        engine = PolicyEngine(inventory=inventory)
+        try:
+            graph = build_trust_graph(
+                inventory,
+                engine=engine,
+                progress=lambda done, total, message: progress(f"trust graph {done}/{total}: {message}"),
+                cancelled=cancelled,
+            )
+        except TrustGraphCancelled:
+            return None
+        progress("loading the action catalogue")
+        actions = tuple(sorted(engine.expand_actions("*")))
+        return AnalysisBundle(inventory=inventory, engine=engine, trust_graph=graph, actions=actions)
+
+    return job

@@ -1,0 +1,134 @@
+"""Where to draw the trust graph: account boxes with their principals inside, outsiders on a ring.
+
+Pure functions, no Qt: the view runs them in a worker and caches the result per node set.
+Force layouts do not scale here (networkx spring: ~5 s at 1,000 nodes, ~54 s at 5,000, see
+the speed notes), and they scatter an account's principals; auditors read the graph by
+account. So the layout is structural and linear: members on a grid inside their account's
+box, boxes packed in rows, everything outside the organization on a circle around them.
+Only the neighbourhood of the current query is laid out (``neighbourhood``), never the
+whole organization.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+# Drawing order inside a box: the account and admin goal first, then people, then roles.
+KIND_ORDER = {
+    "account": 0,
+    "admin": 1,
+    "user": 2,
+    "group": 3,
+    "role": 4,
+    "saml_provider": 5,
+    "oidc_provider": 6,
+}
+SPACING = 1.0
+PADDING = 0.8
+BOX_GAP = 1.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayoutNode:
+    id: str
+    kind: str
+    label: str
+    account_id: str | None  # inside this account's box when it is one of ``accounts``
+
+
+@dataclass(frozen=True, kw_only=True)
+class Box:
+    account_id: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layout:
+    positions: Mapping[str, tuple[float, float]]
+    boxes: Mapping[str, Box] = field(default_factory=dict)
+
+
+def layout_by_account(nodes: Sequence[LayoutNode], *, accounts: Iterable[str]) -> Layout:
+    """Positions for ``nodes``: members of an organization account in its box, the rest on an outer ring."""
+    org = frozenset(accounts)
+    members: dict[str, list[LayoutNode]] = defaultdict(list)
+    outside: list[LayoutNode] = []
+    for n in nodes:
+        if n.account_id is not None and n.account_id in org:
+            members[n.account_id].append(n)
+        else:
+            outside.append(n)
+    positions: dict[str, tuple[float, float]] = {}
+    boxes: dict[str, Box] = {}
+    sizes: dict[str, tuple[int, int]] = {}
+    for account_id, group in members.items():
+        cols = max(1, math.ceil(math.sqrt(len(group))))
+        rows = math.ceil(len(group) / cols)
+        sizes[account_id] = (cols, rows)
+    # Pack boxes into rows of roughly equal total width (a square-ish overall picture).
+    total_width = sum((c - 1) * SPACING + 2 * PADDING + BOX_GAP for c, _ in sizes.values())
+    row_limit = max(math.sqrt(total_width * max((r for _, r in sizes.values()), default=1)), 1.0) * 1.5
+    x = y = 0.0
+    row_height = 0.0
+    for account_id in sorted(members):
+        cols, rows = sizes[account_id]
+        width = (cols - 1) * SPACING + 2 * PADDING
+        height = (rows - 1) * SPACING + 2 * PADDING
+        if x > 0 and x + width > row_limit:
+            x = 0.0
+            y -= row_height + BOX_GAP
+            row_height = 0.0
+        boxes[account_id] = Box(account_id=account_id, x=x, y=y - height, width=width, height=height)
+        ordered = sorted(members[account_id], key=lambda n: (KIND_ORDER.get(n.kind, 9), n.label, n.id))
+        for i, n in enumerate(ordered):
+            r, c = divmod(i, cols)
+            positions[n.id] = (x + PADDING + c * SPACING, y - PADDING - r * SPACING)
+        x += width + BOX_GAP
+        row_height = max(row_height, height)
+    if outside:
+        if boxes:
+            left = min(b.x for b in boxes.values())
+            right = max(b.x + b.width for b in boxes.values())
+            bottom = min(b.y for b in boxes.values())
+            top = max(b.y + b.height for b in boxes.values())
+        else:
+            left = right = bottom = top = 0.0
+        cx, cy = (left + right) / 2, (bottom + top) / 2
+        radius = math.hypot(right - left, top - bottom) / 2 + 2.0
+        radius = max(radius, len(outside) * SPACING * 1.2 / (2 * math.pi))
+        ordered_out = sorted(outside, key=lambda n: (n.kind, n.label, n.id))
+        for i, n in enumerate(ordered_out):
+            angle = math.pi / 2 + 2 * math.pi * i / len(ordered_out)
+            positions[n.id] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    return Layout(positions=positions, boxes=boxes)
+
+
+def neighbourhood(graph: nx.DiGraph, seeds: Iterable[str], *, hops: int = 1, limit: int = 300) -> list[str]:
+    """The seeds and the nodes within ``hops`` edges of them (either direction), at most ``limit``.
+
+    Seeds always come first and are never dropped (a highlighted path stays whole); the
+    neighbours nearest the seeds fill the rest.
+    """
+    out = list(dict.fromkeys(s for s in seeds if s in graph))
+    seen = set(out)
+    frontier = list(out)
+    for _ in range(hops):
+        nxt: list[str] = []
+        for n in frontier:
+            for m in (*graph.successors(n), *graph.predecessors(n)):
+                if m not in seen:
+                    if len(out) >= limit:
+                        return out
+                    seen.add(m)
+                    out.append(m)
+                    nxt.append(m)
+        frontier = nxt
+    return out
