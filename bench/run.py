@@ -17,6 +17,11 @@ Figures:
 - ``ou-tree``: open plus ``analysis.model.organizations.build_organization``.
 - ``inventory``: open plus ``analysis.model.inventory.build_inventory`` (every area), with the
   record counts per area, checked against what the generator says it wrote.
+- ``iam`` (issue 4), on the Inventory built in the same process: policy evaluations per second
+  for single requests (cold: a fresh ``PolicyEngine``, each request evaluated once; warm: the
+  same requests again on that engine), the time and peak memory of ``build_trust_graph`` with
+  every escalation edge, and the time of "who can reach admin in account X" (the slowest and
+  the median over a sample of accounts, plus the management account).
 
 Timings are never asserted anywhere; they are printed.
 """
@@ -36,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-STEPS = ("collection", "generate", "open", "ou-tree", "inventory")
+STEPS = ("collection", "generate", "open", "ou-tree", "inventory", "iam")
 OUT_DIR = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -144,6 +149,109 @@ def step_inventory(args: argparse.Namespace) -> dict[str, Any]:
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         result["profile"] = str(out)
     return result
+
+
+# Actions the single-request figure asks about: a mix of what the trust graph and the
+# simulator ask (AssumeRole, PassRole, escalation actions) and ordinary data-plane calls.
+IAM_BENCH_ACTIONS = (
+    "s3:GetObject",
+    "sts:AssumeRole",
+    "iam:PassRole",
+    "iam:CreatePolicyVersion",
+    "iam:AttachRolePolicy",
+    "ec2:RunInstances",
+    "kms:Decrypt",
+    "lambda:UpdateFunctionCode",
+    "dynamodb:PutItem",
+    "iam:CreateUser",
+)
+
+
+def step_iam(args: argparse.Namespace) -> dict[str, Any]:
+    import statistics
+
+    from analysis.iam import PolicyEngine, Request
+    from analysis.model.inventory import build_inventory
+    from analysis.trust import build_trust_graph
+    from analysis.trust.queries import who_can_reach_admin
+    from snapshot import Snapshot
+
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    inventory = build_inventory(Snapshot.open(snapshot_path(args.accounts)))
+    inventory_s = time.perf_counter() - t0
+    inventory_mb = _peak_mb()
+
+    # Single requests: every k-th principal (deterministic), each with every bench action.
+    principals = sorted([*inventory.iam.users, *inventory.iam.roles])
+    step = max(1, len(principals) // max(1, args.iam_requests // len(IAM_BENCH_ACTIONS)))
+    requests = [
+        Request(principal_arn=p, action=a, resource="*")
+        for p in principals[::step]
+        for a in IAM_BENCH_ACTIONS
+    ][: args.iam_requests]
+    engine = PolicyEngine(inventory=inventory)
+    outcomes: dict[str, int] = {}
+    # The first evaluation also loads the action catalogue and compiles lazily: timed on its own.
+    t0 = time.perf_counter()
+    first = engine.evaluate(requests[0])
+    first_s = time.perf_counter() - t0
+    outcomes[first.decision] = 1
+    t0 = time.perf_counter()
+    for r in requests[1:]:
+        d = engine.evaluate(r)
+        outcomes[d.decision] = outcomes.get(d.decision, 0) + 1
+    cold_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for r in requests:
+        engine.evaluate(r)
+    warm_s = time.perf_counter() - t0
+
+    # The whole trust graph with escalation edges, on a fresh engine (nothing pre-warmed).
+    before_graph_mb = _peak_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
+    tg = build_trust_graph(inventory, engine=PolicyEngine(inventory=inventory))
+    graph_s, graph_cpu = time.perf_counter() - t0, time.process_time() - c0
+    graph_mb = _peak_mb()
+    escalation = sum(1 for e in tg.all_edges() if e.kind in ("escalation", "pass_role"))
+
+    # "Who can reach admin in account X": a sample of accounts plus the management account.
+    accounts = sorted(tg.org.account_ids)
+    sample = sorted({*accounts[:: max(1, len(accounts) // 20)], tg.org.management_account_id} - {""})
+    query_s: dict[str, float] = {}
+    sources: dict[str, int] = {}
+    for account in sample:
+        t0 = time.perf_counter()
+        reach = who_can_reach_admin(tg, account)
+        query_s[account] = time.perf_counter() - t0
+        sources[account] = len(reach)
+    slowest = max(query_s, key=lambda a: query_s[a])
+    return {
+        "baseline_mb": baseline,
+        "inventory_seconds": inventory_s,
+        "inventory_peak_mb": inventory_mb,
+        "requests": len(requests),
+        "outcomes": outcomes,
+        "first_request_seconds": first_s,
+        "cold_per_s": (len(requests) - 1) / cold_s if cold_s > 0 else 0.0,
+        "warm_per_s": len(requests) / warm_s,
+        "graph_seconds": graph_s,
+        "graph_cpu_seconds": graph_cpu,
+        "graph_peak_mb": graph_mb,
+        "before_graph_peak_mb": before_graph_mb,
+        "nodes": tg.graph.number_of_nodes(),
+        "edges": tg.graph.number_of_edges(),
+        "escalation_edges": escalation,
+        "evaluations": tg.evaluations,
+        "graph_timings": dict(tg.timings),
+        "query_accounts": len(sample),
+        "query_max_seconds": query_s[slowest],
+        "query_max_account": slowest,
+        "query_max_sources": sources[slowest],
+        "query_median_seconds": statistics.median(query_s.values()),
+        "query_management_seconds": query_s.get(tg.org.management_account_id),
+        "query_management_sources": sources.get(tg.org.management_account_id),
+    }
 
 
 def step_collection(args: argparse.Namespace) -> dict[str, Any]:
@@ -260,6 +368,7 @@ STEP_FUNCTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "open": step_open,
     "ou-tree": step_ou_tree,
     "inventory": step_inventory,
+    "iam": step_iam,
 }
 
 
@@ -283,6 +392,8 @@ def _run_step(name: str, args: argparse.Namespace, env: dict[str, str] | None = 
         str(args.units),
         "--users",
         str(args.users),
+        "--iam-requests",
+        str(args.iam_requests),
     ]
     if args.profile:
         cmd.append("--profile")
@@ -400,12 +511,41 @@ def figure_inventory(args: argparse.Namespace) -> str:
     return line + "".join(f"\n  {area}: {', '.join(kinds)}" for area, kinds in by_area.items())
 
 
+def figure_iam(args: argparse.Namespace) -> str:
+    r = _run_step("iam", args)
+    if "failed" in r:
+        return f"iam: {r['failed']}"
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(r["outcomes"].items()))
+    slowest = sorted(r["graph_timings"].items(), key=lambda kv: -kv[1])[:3]
+    management = (
+        f"; management account {r['query_management_seconds'] * 1000:.0f} ms "
+        f"({r['query_management_sources']} sources)"
+        if r["query_management_seconds"] is not None
+        else ""
+    )
+    return (
+        f"iam single requests: cold {r['cold_per_s']:.0f} evaluations/s, warm {r['warm_per_s']:.0f} evaluations/s "
+        f"(first request {r['first_request_seconds'] * 1000:.0f} ms with the catalogue load; "
+        f"{r['requests']} requests: {outcomes}; Inventory first: {r['inventory_seconds']:.1f} s, "
+        f"peak {r['inventory_peak_mb']:.0f} MB)\n"
+        f"trust graph with escalation edges: {r['graph_seconds']:.1f} s (CPU {r['graph_cpu_seconds']:.1f} s), "
+        f"peak {r['graph_peak_mb']:.0f} MB (was {r['before_graph_peak_mb']:.0f} MB with the Inventory; "
+        f"baseline {r['baseline_mb']:.0f} MB), {r['nodes']} nodes, {r['edges']} edges "
+        f"({r['escalation_edges']} escalation/PassRole), {r['evaluations']} evaluations; slowest checkers: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in slowest)
+        + f"\nwho can reach admin in account X: slowest {r['query_max_seconds'] * 1000:.0f} ms "
+        f"(account {r['query_max_account']}, {r['query_max_sources']} sources), "
+        f"median {r['query_median_seconds'] * 1000:.0f} ms over {r['query_accounts']} accounts{management}"
+    )
+
+
 FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "collection": figure_collection,
     "generate": figure_generate,
     "open": figure_open,
     "ou-tree": figure_ou_tree,
     "inventory": figure_inventory,
+    "iam": figure_iam,
 }
 
 
@@ -420,6 +560,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--users", type=int, default=50, help="IAM users per account in the collection figure"
     )
+    parser.add_argument(
+        "--iam-requests", type=int, default=2000, help="single requests in the iam figure (2000)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--regenerate", action="store_true", help="generate the cached snapshot again")
     parser.add_argument(
@@ -429,14 +572,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.accounts < 1 or args.threads < 1 or args.units < 1 or args.users < 1:
-        print("error: --accounts, --threads, --units and --users must be at least 1", file=sys.stderr)
+    if min(args.accounts, args.threads, args.units, args.users, args.iam_requests) < 1:
+        print(
+            "error: --accounts, --threads, --units, --users and --iam-requests must be at least 1",
+            file=sys.stderr,
+        )
         return 2
     if args.step:
         print(json.dumps(STEP_FUNCTIONS[args.step](args)), flush=True)
         return 0
     steps = [args.only] if args.only else list(STEPS)
-    needs_file = any(s in ("open", "ou-tree", "inventory") for s in steps)
+    needs_file = any(s in ("open", "ou-tree", "inventory", "iam") for s in steps)
     if needs_file and "generate" not in steps and not snapshot_path(args.accounts).exists():
         steps.insert(0, "generate")
     for name in steps:
