@@ -28,7 +28,8 @@ KIND_ORDER = {
     "saml_provider": 5,
     "oidc_provider": 6,
 }
-SPACING = 1.0
+SPACING = 1.0  # between rows
+X_SPACING = 2.6  # between columns: labels are wider than they are tall
 PADDING = 0.8
 BOX_GAP = 1.5
 
@@ -56,9 +57,16 @@ class Layout:
     boxes: Mapping[str, Box] = field(default_factory=dict)
 
 
-def layout_by_account(nodes: Sequence[LayoutNode], *, accounts: Iterable[str]) -> Layout:
-    """Positions for ``nodes``: members of an organization account in its box, the rest on an outer ring."""
+def layout_by_account(
+    nodes: Sequence[LayoutNode], *, accounts: Iterable[str], first: Sequence[str] = ()
+) -> Layout:
+    """Positions for ``nodes``: members of an organization account in its box, the rest on an outer ring.
+
+    ``first`` (a highlighted path) is placed first in each box, in path order, so consecutive
+    path nodes sit side by side and the drawn path does not run through other nodes.
+    """
     org = frozenset(accounts)
+    rank = {n: i for i, n in enumerate(first)}
     members: dict[str, list[LayoutNode]] = defaultdict(list)
     outside: list[LayoutNode] = []
     for n in nodes:
@@ -74,23 +82,26 @@ def layout_by_account(nodes: Sequence[LayoutNode], *, accounts: Iterable[str]) -
         rows = math.ceil(len(group) / cols)
         sizes[account_id] = (cols, rows)
     # Pack boxes into rows of roughly equal total width (a square-ish overall picture).
-    total_width = sum((c - 1) * SPACING + 2 * PADDING + BOX_GAP for c, _ in sizes.values())
+    total_width = sum((c - 1) * X_SPACING + 2 * PADDING + BOX_GAP for c, _ in sizes.values())
     row_limit = max(math.sqrt(total_width * max((r for _, r in sizes.values()), default=1)), 1.0) * 1.5
     x = y = 0.0
     row_height = 0.0
     for account_id in sorted(members):
         cols, rows = sizes[account_id]
-        width = (cols - 1) * SPACING + 2 * PADDING
+        width = (cols - 1) * X_SPACING + 2 * PADDING
         height = (rows - 1) * SPACING + 2 * PADDING
         if x > 0 and x + width > row_limit:
             x = 0.0
             y -= row_height + BOX_GAP
             row_height = 0.0
         boxes[account_id] = Box(account_id=account_id, x=x, y=y - height, width=width, height=height)
-        ordered = sorted(members[account_id], key=lambda n: (KIND_ORDER.get(n.kind, 9), n.label, n.id))
+        ordered = sorted(
+            members[account_id],
+            key=lambda n: (rank.get(n.id, len(rank)), KIND_ORDER.get(n.kind, 9), n.label, n.id),
+        )
         for i, n in enumerate(ordered):
             r, c = divmod(i, cols)
-            positions[n.id] = (x + PADDING + c * SPACING, y - PADDING - r * SPACING)
+            positions[n.id] = (x + PADDING + c * X_SPACING, y - PADDING - r * SPACING)
         x += width + BOX_GAP
         row_height = max(row_height, height)
     if outside:
@@ -103,7 +114,7 @@ def layout_by_account(nodes: Sequence[LayoutNode], *, accounts: Iterable[str]) -
             left = right = bottom = top = 0.0
         cx, cy = (left + right) / 2, (bottom + top) / 2
         radius = math.hypot(right - left, top - bottom) / 2 + 2.0
-        radius = max(radius, len(outside) * SPACING * 1.2 / (2 * math.pi))
+        radius = max(radius, len(outside) * X_SPACING / (2 * math.pi))
         ordered_out = sorted(outside, key=lambda n: (n.kind, n.label, n.id))
         for i, n in enumerate(ordered_out):
             angle = math.pi / 2 + 2 * math.pi * i / len(ordered_out)

@@ -85,7 +85,7 @@ class TrustGraphView(QWidget):
         self.highlighted: tuple[str, ...] = ()
         self.drawn_nodes: tuple[str, ...] = ()
         self.selected_node: str | None = None
-        self._layout_cache: dict[frozenset[str], Layout] = {}
+        self._layout_cache: dict[tuple[frozenset[str], tuple[str, ...]], Layout] = {}
         self._layout_worker: FunctionWorker | None = None
         self._wanted: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (nodes, highlight)
         self._items: list[Any] = []
@@ -182,6 +182,8 @@ class TrustGraphView(QWidget):
         from analysis.trust import queries
 
         tg = self.tg
+        if account_id is not None and self.account_combo.findData(account_id) >= 0:
+            self.account_combo.setCurrentIndex(self.account_combo.findData(account_id))
         if tg is None:
             return []
         out: list[QueryResult] = []
@@ -263,16 +265,15 @@ class TrustGraphView(QWidget):
             return
         nodes = tuple(neighbourhood(tg.graph, seeds, hops=1, limit=MAX_NODES))
         self._wanted = (nodes, tuple(highlight))
-        key = frozenset(nodes)
-        cached = self._layout_cache.get(key)
+        cached = self._layout_cache.get((frozenset(nodes), tuple(highlight)))
         if cached is not None:
             self._draw(nodes, cached, tuple(highlight))
             return
         if self._layout_worker is not None:
             return  # the running layout's result triggers the next one (see _layout_done)
-        self._start_layout(nodes)
+        self._start_layout(nodes, tuple(highlight))
 
-    def _start_layout(self, nodes: tuple[str, ...]) -> None:
+    def _start_layout(self, nodes: tuple[str, ...], highlight: tuple[str, ...]) -> None:
         tg = self.tg
         assert tg is not None
         layout_nodes = [
@@ -282,10 +283,11 @@ class TrustGraphView(QWidget):
         ]
         accounts = tg.org.account_ids
         worker = FunctionWorker(
-            job=lambda _p, _c: layout_by_account(layout_nodes, accounts=accounts), parent=self
+            job=lambda _p, _c: layout_by_account(layout_nodes, accounts=accounts, first=highlight),
+            parent=self,
         )
         self._layout_worker = worker
-        key = frozenset(nodes)
+        key = (frozenset(nodes), highlight)
         worker.succeeded.connect(lambda layout: self._layout_done(worker, key, layout))
         worker.failed.connect(
             lambda error: self.set_status(f"Layout failed: {type(error).__name__}: {error}")
@@ -294,7 +296,9 @@ class TrustGraphView(QWidget):
         self.set_status(f"Laying out {len(nodes)} nodes…")
         worker.start()
 
-    def _layout_done(self, worker: FunctionWorker, key: frozenset[str], layout: Layout) -> None:
+    def _layout_done(
+        self, worker: FunctionWorker, key: tuple[frozenset[str], tuple[str, ...]], layout: Layout
+    ) -> None:
         if self.tg is None:
             return
         self._layout_cache[key] = layout
@@ -305,11 +309,11 @@ class TrustGraphView(QWidget):
         worker.deleteLater()
         if self.tg is not None and self._wanted is not None:
             nodes, highlight = self._wanted
-            cached = self._layout_cache.get(frozenset(nodes))
+            cached = self._layout_cache.get((frozenset(nodes), highlight))
             if cached is not None:
                 self._draw(nodes, cached, highlight)
             else:
-                self._start_layout(nodes)
+                self._start_layout(nodes, highlight)
 
     def wait_idle(self) -> None:
         """Wait for a running layout (closing the snapshot or the window)."""
@@ -367,7 +371,9 @@ class TrustGraphView(QWidget):
             for u, v in pairwise(highlight):
                 edges_uv = tg.edges_between(u, v)
                 if edges_uv and u in pos and v in pos:
-                    mid = pg.TextItem(edges_uv[0].technique, color=PATH_COLOUR, anchor=(0.5, 1))
+                    mid = pg.TextItem(
+                        edges_uv[0].technique.replace("+", "+\n"), color=PATH_COLOUR, anchor=(0.5, 1)
+                    )
                     mid.setPos((pos[u][0] + pos[v][0]) / 2, (pos[u][1] + pos[v][1]) / 2)
                     self._add(mid)
         marked = set(highlight)
