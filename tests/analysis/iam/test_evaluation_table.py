@@ -9,6 +9,7 @@ policy in the same account.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -714,3 +715,60 @@ def test_unknown_principal_of_the_snapshot_account(engine: PolicyEngine) -> None
     )
     assert d.decision == CONDITIONAL
     assert any(c.operator == "NotCollected" for c in d.conditions)
+
+
+def test_without_organizations_or_a_readable_bucket_policy_nothing_is_silently_allowed(
+    tmp_path: Path,
+) -> None:
+    """No Organizations calls (SCPs unknown) and a denied GetBucketPolicy: conditional, with why."""
+    calls = [
+        _iam(
+            PROD,
+            users=[
+                {
+                    "UserName": "carol",
+                    "UserId": "AIDACAROL",
+                    "Arn": f"arn:aws:iam::{PROD}:user/carol",
+                    "UserPolicyList": [
+                        {
+                            "PolicyName": "ro",
+                            "PolicyDocument": _doc(
+                                {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}
+                            ),
+                        }
+                    ],
+                }
+            ],
+            roles=[],
+            policies=[],
+        ),
+        FakeCall(
+            service="s3",
+            operation="ListBuckets",
+            account_id=PROD,
+            region="us-east-1",
+            pages=[{"Buckets": [{"Name": "locked"}]}],
+        ),
+        FakeCall(
+            service="s3",
+            operation="GetBucketPolicy",
+            account_id=PROD,
+            region="us-east-1",
+            params={"Bucket": "locked"},
+            outcome="access_denied",
+            error_code="AccessDenied",
+            error_message="denied",
+        ),
+    ]
+    path = write_snapshot(tmp_path / "partial.snapshot", calls=calls, manifest=realistic_manifest())
+    engine = PolicyEngine(inventory=build_inventory(Snapshot.open(path)))
+    carol = f"arn:aws:iam::{PROD}:user/carol"
+    d = engine.evaluate(Request(principal_arn=carol, action="s3:GetObject", resource="arn:aws:s3:::locked/k"))
+    assert d.decision == CONDITIONAL
+    keys = {c.key for c in d.conditions if c.operator == "NotCollected"}
+    assert keys == {"SCPs", "RCPs", "resource policy of arn:aws:s3:::locked/k"}
+    # Not granted by identity: still implicitly denied where the missing policy cannot help.
+    assert (
+        engine.evaluate(Request(principal_arn=carol, action="iam:CreateUser", resource="*")).decision
+        == IMPLICIT_DENY
+    )

@@ -301,3 +301,28 @@ def test_compiled_fast_path_answers_like_the_reference_matcher(
         who=who,
     )
     assert fast == reference
+
+
+@SETTINGS
+@given(scenarios(), st.sampled_from(["identity", "boundary", "scp", "resource"]))
+def test_an_unconditional_deny_of_everything_in_any_layer_denies(s: dict[str, Any], where: str) -> None:
+    """ "An explicit deny in any of these policies overrides the allow" (Policy evaluation logic)."""
+    blanket: dict[str, Any] = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    after = dict(s)
+    if where == "identity":
+        after["identity"] = [*s["identity"], {"Statement": [blanket]}]
+    elif where == "boundary":
+        after["boundary"] = {"Statement": [*(s["boundary"] or {"Statement": []})["Statement"], blanket]}
+    elif where == "scp":
+        levels = s["scp"] or [[{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]]
+        after["scp"] = [*levels[:-1], [*levels[-1], {"Statement": [blanket]}]]
+    else:
+        after["resource_policy"] = {
+            "Statement": [
+                *(s["resource_policy"] or {"Statement": []})["Statement"],
+                {**blanket, "Principal": "*"},
+            ]
+        }
+    d = evaluate(after)
+    assert d.decision == EXPLICIT_DENY
+    assert any(r.effect == "Deny" for r in d.deciding)
