@@ -306,3 +306,44 @@ def test_scp_whatif_missing_policy_file(
         capsys, "scp-whatif", str(snap), "--policy", str(tmp_path / "nope.json"), "--target", PROD
     )
     assert status == 2 and "no such policy file" in err
+
+
+# -- the demo organization (one module-scoped build, ~30 s) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The demo snapshot, with role ARNs by (account name, role name) and account ids by name."""
+    from analysis.model.inventory import build_inventory
+    from collectors.demo.build import build_demo_snapshot
+    from snapshot import Snapshot
+
+    path = build_demo_snapshot(tmp_path_factory.mktemp("demo-cli") / "demo.snapshot")
+    with Snapshot.open(path) as s:
+        inv = build_inventory(s)
+    roles = {f"{inv.account_name(r.account_id)}/{r.name}": arn for arn, r in inv.iam.roles.items()}
+    accounts = {inv.account_name(a): a for a in inv.organization.accounts}
+    return path, roles, accounts
+
+
+def test_demo_escalation_path_and_simulation(
+    demo: tuple[Path, dict[str, str], dict[str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, roles, accounts = demo
+    deployer = roles["web-prod/LambdaDeployer"]
+    status, data = run_json(capsys, "paths", str(path), "--to-admin", accounts["web-prod"])
+    assert status == 0
+    sources = {s["id"]: s for s in data["sources"]}
+    esc = sources[deployer]["paths"][0]
+    assert esc["escalation"] and esc["nodes"][-1] == admin_node_id(accounts["web-prod"])
+    assert any(e["kind"] in ("escalation", "pass_role") for st in esc["steps"] for e in st["edges"])
+    # What a GitHub Actions role can reach, hop by hop.
+    deploy = roles["shared-services/GitHubActionsDeploy"]
+    status, out, _ = run_cli(capsys, "paths", str(path), "--from", deploy)
+    assert status == 0 and out.startswith("What GitHubActionsDeploy [role] can reach")
+    # A role that is admin is allowed anything its SCPs allow.
+    status, sim = run_json(
+        capsys, "simulate", str(path), "--principal", roles["web-prod/OrganizationAccountAccessRole"],
+        "--action", "iam:CreateUser",
+    )  # fmt: skip
+    assert status == 0 and sim["decision"] == "allow"
