@@ -475,6 +475,28 @@ def evaluate_policies(
     return Decision(decision=ALLOW, deciding=tuple(deciding), reasons=tuple(reasons))
 
 
+def layered_resolver(layers: Sequence[Mapping[str, tuple[str, ...]]]) -> Resolver:
+    """context_resolver over several mappings without merging them; the last one wins
+    (the request's own context over what the engine derived)."""
+    ordered = tuple(reversed(layers))
+
+    def resolve(key: str) -> tuple[str, ...] | None:
+        lowered = key.lower()
+        for layer in ordered:
+            found = layer.get(lowered)
+            if found is not None:
+                return found
+        if "/" in lowered:
+            marker = lowered.split("/", 1)[0] + "/*"
+            for layer in ordered:
+                found = layer.get(marker)
+                if found is not None:
+                    return found
+        return None
+
+    return resolve
+
+
 def context_resolver(values: Mapping[str, tuple[str, ...]]) -> Resolver:
     """A resolver over lower-case keys: values, () for absent, None for unknown."""
 
@@ -512,6 +534,7 @@ class PolicyEngine:
         self._bucket_accounts: dict[str, str] = {}
         self._compiler = PolicyCompiler()
         self._roles_by_name: dict[tuple[str, str], str] | None = None
+        self._resource_contexts: dict[tuple[str, str | None, str | None], Mapping[str, tuple[str, ...]]] = {}
         for bucket in inventory.s3.buckets.values():
             self._bucket_accounts[bucket.name] = bucket.account_id
 
@@ -550,16 +573,20 @@ class PolicyEngine:
                 ),
             )
         target = self._resource(resource, action)
-        values = dict(self._principal_context(principal))
-        values.update(self._resource_context(resource, target))
-        for key_name, v in request.context.items():
-            values[key_name.lower()] = (v,) if isinstance(v, str) else tuple(v)
+        layers: list[Mapping[str, tuple[str, ...]]] = [
+            self._principal_context(principal),
+            self._resource_context(resource, target),
+        ]
+        if request.context:
+            layers.append(
+                {k.lower(): (v,) if isinstance(v, str) else tuple(v) for k, v in request.context.items()}
+            )
         decision = evaluate_policies(
             action=action,
             resource=resource,
             principal=principal,
             target=target,
-            context=context_resolver(values),
+            context=layered_resolver(layers),
             compiler=self._compiler,
         )
         if (
@@ -770,7 +797,17 @@ class PolicyEngine:
 
     # -- resources ---------------------------------------------------------------------------------
 
-    def _resource_context(self, resource: str, target: ResourceSide) -> dict[str, tuple[str, ...]]:
+    def _resource_context(self, resource: str, target: ResourceSide) -> Mapping[str, tuple[str, ...]]:
+        key = (resource, target.account_id, target.region)
+        found = self._resource_contexts.get(key)
+        if found is None:
+            found = self._build_resource_context(resource, target)
+            if len(self._resource_contexts) > 200_000:
+                self._resource_contexts.clear()
+            self._resource_contexts[key] = found
+        return found
+
+    def _build_resource_context(self, resource: str, target: ResourceSide) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}
         if resource == "*":
             return out
@@ -796,6 +833,8 @@ class PolicyEngine:
         found = self._resources.get(key)
         if found is None:
             found = self._build_resource(resource, service)
+            if len(self._resources) > 200_000:
+                self._resources.clear()  # bounded: whole-organization sweeps touch every resource once
             self._resources[key] = found
         return found
 
