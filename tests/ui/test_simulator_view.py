@@ -13,10 +13,23 @@ import pytest
 
 from analysis.iam import PolicyEngine
 from analysis.model.inventory import Inventory
-from tests.analysis.trust.org_builder import PROD, Acct, U, allow, build_org, deny, user_arn
+from tests.analysis.trust.org_builder import PROD, PROD_OU, Acct, U, allow, build_org, deny, user_arn
 from ui.models.trust_models import COL_EFFECT, COL_JSON, COL_KIND, DecidingStatementsModel
 from ui.views.simulator_view import ContextError, SimulatorView, parse_context
 
+# An SCP on the Prod OU denying EC2 outside us-east-1: the region is unknown offline.
+REGION_SCP = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "OnlyUsEast1",
+            "Effect": "Deny",
+            "Action": "ec2:*",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}},
+        }
+    ],
+}
 READER = user_arn(PROD, "reader")
 BLOCKED = user_arn(PROD, "blocked")
 OFFICE = user_arn(PROD, "office")
@@ -39,6 +52,7 @@ def inventory(tmp_path_factory: pytest.TempPathFactory) -> Inventory:
                 ),
             ),
         ),
+        scps=(("p-region", REGION_SCP, (PROD_OU,)),),
     )
 
 
@@ -108,11 +122,20 @@ def test_unknown_condition_is_conditional_until_the_context_gives_it(view: Simul
     decision = _ask(view, OFFICE, "ec2:StartInstances")
     assert decision.decision == "conditional"
     assert view.decision_label.text().startswith("CONDITIONAL")
-    assert "aws:SourceIp" in view.conditions_text.toPlainText()
-    assert _ask(view, OFFICE, "ec2:StartInstances", context="aws:SourceIp=10.1.2.3").decision == "allow"
-    assert (
-        _ask(view, OFFICE, "ec2:StartInstances", context="aws:SourceIp=192.0.2.1").decision == "implicit_deny"
-    )
+    text = view.conditions_text.toPlainText()
+    assert "aws:SourceIp" in text and "aws:RequestedRegion" in text
+    # Every statement a pending condition belongs to is in the table; the SCP Deny marked as pending.
+    shown = {view.model.ref(r) for r in range(view.model.rowCount())}
+    assert {c.statement for c in decision.conditions} <= shown
+    pending = [r for r in range(view.model.rowCount()) if view.model.is_pending(r)]
+    assert [view.model.index(r, COL_EFFECT).data() for r in pending] == ["Deny (if conditions)"]
+    assert "aws:RequestedRegion" in view.model.statement_text(pending[0])
+    known = "aws:SourceIp=10.1.2.3\naws:RequestedRegion=us-east-1"
+    assert _ask(view, OFFICE, "ec2:StartInstances", context=known).decision == "allow"
+    outside = "aws:SourceIp=10.1.2.3\naws:RequestedRegion=eu-west-1"
+    assert _ask(view, OFFICE, "ec2:StartInstances", context=outside).decision == "explicit_deny"
+    elsewhere = "aws:SourceIp=192.0.2.1\naws:RequestedRegion=us-east-1"
+    assert _ask(view, OFFICE, "ec2:StartInstances", context=elsewhere).decision == "implicit_deny"
 
 
 def test_bad_input_gives_one_line_message(view: SimulatorView) -> None:

@@ -70,15 +70,27 @@ class DecidingStatementsModel(ReadOnlyTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[StatementRef, str]] = []
+        self._pending: set[int] = set()  # rows whose statement decides only if pending conditions hold
 
     def set_decision(
         self, decision: Decision | None, *, inventory: Inventory | None, principal_arn: str
     ) -> None:
         self.beginResetModel()
         self._rows = []
+        self._pending = set()
         if decision is not None and inventory is not None:
-            self._rows = [(ref, statement_json(inventory, principal_arn, ref)) for ref in decision.deciding]
+            refs = list(decision.deciding)
+            # A statement left undecided by unknown conditions (e.g. an SCP Deny on aws:RequestedRegion)
+            # also decides the outcome: listed after the deciding ones, marked "if conditions".
+            for c in decision.conditions:
+                if c.statement not in refs:
+                    self._pending.add(len(refs))
+                    refs.append(c.statement)
+            self._rows = [(ref, statement_json(inventory, principal_arn, ref)) for ref in refs]
         self.endResetModel()
+
+    def is_pending(self, row: int) -> bool:
+        return row in self._pending
 
     def ref(self, row: int) -> StatementRef:
         return self._rows[row][0]
@@ -96,7 +108,7 @@ class DecidingStatementsModel(ReadOnlyTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_EFFECT:
-                return ref.effect
+                return f"{ref.effect} (if conditions)" if index.row() in self._pending else ref.effect
             if col == COL_KIND:
                 return ref.kind
             if col == COL_POLICY:
