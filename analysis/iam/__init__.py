@@ -5,7 +5,13 @@
 statements that decided and the reasoning. See docs/iam-evaluation.md.
 """
 
-from analysis.iam.engine import PolicyEngine, evaluate_policies
+from analysis.iam.engine import (
+    ADMIN_CRITICAL_ACTIONS,
+    PolicyEngine,
+    PrincipalSide,
+    ResourceSide,
+    evaluate_policies,
+)
 from analysis.iam.orgpolicies import DraftPolicy
 from analysis.iam.request import (
     ALLOW,
@@ -20,6 +26,7 @@ from analysis.iam.request import (
 )
 
 __all__ = [
+    "ADMIN_CRITICAL_ACTIONS",
     "ALLOW",
     "CONDITIONAL",
     "EXPLICIT_DENY",
@@ -29,7 +36,9 @@ __all__ = [
     "DraftPolicy",
     "PendingCondition",
     "PolicyEngine",
+    "PrincipalSide",
     "Request",
+    "ResourceSide",
     "StatementRef",
     "evaluate_policies",
 ]

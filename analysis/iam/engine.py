@@ -17,6 +17,8 @@ evaluation logic":
 
 ``evaluate_policies`` is the pure core (tables test it directly); ``PolicyEngine`` gathers
 the policies for a request from the Inventory, with per-principal and per-account caches.
+The module is long because the two halves share private types (scans, options, caches)
+that would otherwise have to become public API.
 """
 
 from __future__ import annotations
