@@ -32,7 +32,7 @@ from tests.analysis.trust.org_builder import (
 )
 from ui.main_window import MainWindow
 from ui.trust_layout import LayoutNode, layout_by_account, neighbourhood
-from ui.views.trust_graph_view import QUERY_ADMIN, QUERY_ENTRY, QUERY_ESCALATE, TrustGraphView
+from ui.views.trust_graph_view import QUERY_ADMIN, QUERY_ENTRY, QUERY_ESCALATE, QUERY_REACH, TrustGraphView
 
 ATTACKER = user_arn(PROD, "attacker")
 VENDOR = role_arn(PROD, "vendor-admin")
@@ -210,3 +210,13 @@ def test_window_builds_analysis_when_the_tab_is_shown(qtbot: Any, tmp_path: Path
     assert win.analysis is None and win.trust_view.tg is None
     qtbot.waitUntil(lambda: win.worker is None, timeout=TIMEOUT_MS)
     win.close()
+
+
+def test_what_the_selected_node_can_reach(view: TrustGraphView) -> None:
+    assert view.run_query(QUERY_REACH) == []  # nothing selected yet
+    assert "Select a node first" in view.status_label.text()
+    view.show_details(external_node_id(EXTERNAL))
+    reached = view.run_query(QUERY_REACH)
+    assert reached[0].nodes[-1] == admin_node_id(PROD)  # admin goals listed first
+    assert all(r.nodes[0] == external_node_id(EXTERNAL) for r in reached)
+    assert any(r.nodes[-1] == VENDOR for r in reached)

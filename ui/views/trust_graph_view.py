@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 QUERY_ADMIN = "Shortest paths to admin in account…"
 QUERY_ENTRY = "External and federated entry points"
 QUERY_ESCALATE = "Principals that can escalate"
-QUERIES = (QUERY_ADMIN, QUERY_ENTRY, QUERY_ESCALATE)
+QUERY_REACH = "What the selected node can reach"
+QUERIES = (QUERY_ADMIN, QUERY_ENTRY, QUERY_ESCALATE, QUERY_REACH)
 MAX_NODES = 300
 PATH_COLOUR = "#d50000"
 
@@ -217,6 +218,15 @@ class TrustGraphView(QWidget):
                             f"{tg.node(principal).label} --[{edges[0].technique}]--> {tg.node(target).label}"
                         )
                         out.append(QueryResult(text=text, nodes=(principal, target)))
+        elif name == QUERY_REACH:
+            source = self.selected_node
+            if source is None:
+                self.set_status("Select a node first (click it, or find it), then run this query.")
+                return []
+            for reach in queries.reachable_from(tg, source):
+                for path in reach.paths:
+                    out.append(QueryResult(text=path.describe(tg), nodes=path.nodes))
+            out.sort(key=lambda r: (not r.nodes[-1].startswith("admin:"), len(r.nodes)))  # admin goals first
         else:
             raise ValueError(f"unknown query {name!r}")
         self.results = out
@@ -467,4 +477,12 @@ def _small_font() -> Any:
     return font
 
 
-__all__ = ["QUERIES", "QUERY_ADMIN", "QUERY_ENTRY", "QUERY_ESCALATE", "QueryResult", "TrustGraphView"]
+__all__ = [
+    "QUERIES",
+    "QUERY_ADMIN",
+    "QUERY_ENTRY",
+    "QUERY_ESCALATE",
+    "QUERY_REACH",
+    "QueryResult",
+    "TrustGraphView",
+]
