@@ -85,6 +85,10 @@ def test_principals_listed_and_evaluate_disabled_without_engine(qtbot: Any, view
     items = {view.principal_combo.itemText(i) for i in range(view.principal_combo.count())}
     assert {READER, BLOCKED, OFFICE} <= items
     assert view.action_edit.completer() is not None
+    # Searchable: typing part of a name finds the principal.
+    completer = view.principal_combo.completer()
+    completer.setCompletionPrefix("bloc")
+    assert completer.currentCompletion() == BLOCKED
     view.set_engine(None, None)
     assert view.principal_combo.count() == 0 and not view.evaluate_button.isEnabled()
     assert view.evaluate() is None

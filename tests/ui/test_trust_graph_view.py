@@ -167,7 +167,7 @@ def test_details_show_admin_trust_policy_and_edges(view: TrustGraphView) -> None
 
 
 def test_click_on_a_node_shows_its_details(qtbot: Any, view: TrustGraphView) -> None:
-    view.find("vendor-admin")
+    view.find_principal("vendor-admin")
     qtbot.waitUntil(lambda: VENDOR in view.drawn_nodes, timeout=TIMEOUT_MS)
     spot = next(p for p in view.scatter.points() if p.data() == external_node_id(EXTERNAL))
     view.scatter.sigClicked.emit(view.scatter, [spot], None)
@@ -176,9 +176,9 @@ def test_click_on_a_node_shows_its_details(qtbot: Any, view: TrustGraphView) -> 
 
 
 def test_search_finds_by_name_and_reports_no_match(qtbot: Any, view: TrustGraphView) -> None:
-    assert view.find("ATTACKER") == ATTACKER
+    assert view.find_principal("ATTACKER") == ATTACKER
     qtbot.waitUntil(lambda: view.highlighted == (ATTACKER,), timeout=TIMEOUT_MS)
-    assert view.find("no-such-principal") is None
+    assert view.find_principal("no-such-principal") is None
     assert "No principal matches" in view.status_label.text()
 
 

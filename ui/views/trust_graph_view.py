@@ -95,7 +95,7 @@ class TrustGraphView(QWidget):
         self.status_label.setWordWrap(True)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Find a principal (name or ARN)")
-        self.search_edit.returnPressed.connect(lambda: self.find(self.search_edit.text()))
+        self.search_edit.returnPressed.connect(lambda: self.find_principal(self.search_edit.text()))
         self.query_combo = QComboBox()
         self.query_combo.addItems(QUERIES)
         self.account_combo = QComboBox()
@@ -246,7 +246,7 @@ class TrustGraphView(QWidget):
             self.show_neighbourhood(nodes, highlight=nodes)
             self.show_details(nodes[0])
 
-    def find(self, text: str) -> str | None:
+    def find_principal(self, text: str) -> str | None:
         """Select the first node whose ARN or label matches ``text`` (case-insensitive), and draw it."""
         tg = self.tg
         needle = text.strip().lower()
