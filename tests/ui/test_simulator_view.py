@@ -134,6 +134,7 @@ def test_unknown_condition_is_conditional_until_the_context_gives_it(view: Simul
     pending = [r for r in range(view.model.rowCount()) if view.model.is_pending(r)]
     assert [view.model.index(r, COL_EFFECT).data() for r in pending] == ["Deny (if conditions)"]
     assert "aws:RequestedRegion" in view.model.statement_text(pending[0])
+    assert "OnlyUsEast1" in view.statement_text.toPlainText()  # the deny is shown first
     known = "aws:SourceIp=10.1.2.3\naws:RequestedRegion=us-east-1"
     assert _ask(view, OFFICE, "ec2:StartInstances", context=known).decision == "allow"
     outside = "aws:SourceIp=10.1.2.3\naws:RequestedRegion=eu-west-1"

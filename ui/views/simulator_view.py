@@ -208,7 +208,9 @@ class SimulatorView(QWidget):
         self.table.setColumnWidth(COL_JSON, 400)
         self.statement_text.clear()
         if self.model.rowCount():
-            self.table.selectRow(0)
+            # A deny (decided or pending) says the most; otherwise the first allow.
+            rows = range(self.model.rowCount())
+            self.table.selectRow(next((r for r in rows if self.model.ref(r).effect == "Deny"), 0))
         self.evaluated.emit(decision)
         return decision
 
