@@ -226,11 +226,18 @@ def action_regex(pattern: str) -> re.Pattern[str]:
 class _Allows:
     patterns: tuple[re.Pattern[str], ...]
     not_actions: tuple[tuple[re.Pattern[str], ...], ...]  # Allow + NotAction statements
+    # Answers so far, by action: edge checkers ask the same (principal, action) once per target,
+    # and the regex matching was most of the graph's build time at 500 accounts.
+    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def might_allow(self, action: str) -> bool:
-        if any(p.fullmatch(action) for p in self.patterns):
-            return True
-        return any(not any(p.fullmatch(action) for p in nots) for nots in self.not_actions)
+        hit = self.memo.get(action)
+        if hit is None:
+            hit = any(p.fullmatch(action) for p in self.patterns) or any(
+                not any(p.fullmatch(action) for p in nots) for nots in self.not_actions
+            )
+            self.memo[action] = hit
+        return hit
 
 
 class PermissionIndex:
