@@ -68,7 +68,7 @@ def load_policy(path: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.trust.queries import scp_what_if
+    from analysis.trust.whatif import scp_what_if
 
     document = load_policy(args.policy)
     inventory = open_inventory(args.snapshot)

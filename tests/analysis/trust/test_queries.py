@@ -12,18 +12,17 @@ from pathlib import Path
 import pytest
 
 from analysis.iam import PolicyEngine
+from analysis.trust.access import who_can
 from analysis.trust.findings import trust_findings
 from analysis.trust.graph import TrustGraph, build_trust_graph
 from analysis.trust.nodes import admin_node_id, external_node_id
 from analysis.trust.queries import (
-    accounts_under,
     entry_points,
     escalating_principals,
     reachable_from,
-    scp_what_if,
-    who_can,
     who_can_reach_admin,
 )
+from analysis.trust.whatif import accounts_under, scp_what_if
 from tests.analysis.model.builders import MGMT
 from tests.analysis.trust.org_builder import (
     ADMIN_POLICY,
