@@ -2,17 +2,21 @@
 Inventory, resolving the names a user types, and the JSON shapes of decisions and paths.
 
 Every user error becomes a one-line ``CliError`` (exit status 2); the JSON shapes are
-documented in docs/cli-analysis.md and kept stable: add keys, never rename them.
+documented in docs/cli.md and kept stable: add keys, never rename them. The long steps
+(opening the snapshot, the Inventory, the trust graph) report on stderr through
+:class:`cli.progress.StepProgress`; Ctrl-C ends the command with one line (``progress_for``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.main import CliError
+from cli.progress import StepProgress
 
 if TYPE_CHECKING:
     from analysis.iam import Decision, PendingCondition, StatementRef
@@ -23,13 +27,39 @@ if TYPE_CHECKING:
     from analysis.trust.queries import Reach
 
 
-def open_inventory(path: str) -> Inventory:
+# Exit status of paths and scp-whatif when Ctrl-C stops them: collect's "stopped" status.
+EXIT_CANCELLED = 1
+
+
+@contextmanager
+def progress_for(*, cancel_status: int = EXIT_CANCELLED) -> Iterator[StepProgress]:
+    """A StepProgress for one command; Ctrl-C becomes one line and ``cancel_status``.
+
+    The analysis commands only read the snapshot, so stopping at any point is safe: Python's
+    own SIGINT handling (KeyboardInterrupt) stops the work at once, without waiting for the
+    end of a step, and nothing is left to clean up but the open file.
+    """
+    progress = StepProgress()
+    try:
+        yield progress
+    except KeyboardInterrupt:
+        progress.close()
+        raise CliError(
+            f"cancelled (Ctrl-C) after {progress.elapsed():.1f} s; nothing was written", status=cancel_status
+        ) from None
+    finally:
+        progress.close()
+
+
+def open_inventory(path: str, progress: StepProgress | None = None) -> Inventory:
     """Open the snapshot read-only and normalize it; a file that is not a usable snapshot is one line."""
     from analysis.model.inventory import build_inventory
     from snapshot import Snapshot, SnapshotError
 
     if not Path(path).is_file():
         raise CliError(f"{path}: no such snapshot file")
+    if progress is not None:
+        progress.note(f"opening {path} (checking its integrity digest)")
     try:
         snap = Snapshot.open(path)
     except SnapshotError as exc:
@@ -37,9 +67,11 @@ def open_inventory(path: str) -> Inventory:
     except OSError as exc:
         raise CliError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     try:
-        return build_inventory(snap)
+        return build_inventory(snap, progress=progress.phase("inventory") if progress else None)
     except SnapshotError as exc:
         raise CliError(str(exc)) from exc
+    finally:
+        snap.close()
 
 
 def resolve_principal(inventory: Inventory, arn: str) -> str:
@@ -71,10 +103,10 @@ def parse_context(items: Sequence[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def build_graph(inventory: Inventory) -> TrustGraph:
+def build_graph(inventory: Inventory, progress: StepProgress | None = None) -> TrustGraph:
     from analysis.trust import build_trust_graph
 
-    return build_trust_graph(inventory)
+    return build_trust_graph(inventory, progress=progress.phase("trust graph") if progress else None)
 
 
 def dump_json(obj: Any) -> None:

@@ -4,8 +4,9 @@ The Organizations white paper's practice, "test SCPs before implementing them": 
 policy engine with the draft attached at the target (a root, OU or account id) tells which
 principals would lose which of today's permissions, which admins would stop being admin, and
 which of today's paths to admin would be cut (the trust graph is built again with the draft).
-Exit status: 0 (also when nothing changes), 2 a user error (bad snapshot, unknown target,
-malformed policy file).
+Progress goes to stderr (two graph builds: minutes at 500 accounts). Exit status: 0 (also when
+nothing changes), 1 cancelled (Ctrl-C), 2 a user error (bad snapshot, unknown target, malformed
+policy file).
 """
 
 from __future__ import annotations
@@ -14,10 +15,21 @@ import argparse
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cli.analysis_common import build_graph, decision_json, dump_json, open_inventory, path_json
+from cli.analysis_common import (
+    build_graph,
+    decision_json,
+    dump_json,
+    open_inventory,
+    path_json,
+    progress_for,
+)
 from cli.main import CliError
+
+if TYPE_CHECKING:
+    from analysis.trust.graph import TrustGraph
+    from analysis.trust.whatif import WhatIfResult
 
 POLICY_TYPES = {"scp": "SERVICE_CONTROL_POLICY", "rcp": "RESOURCE_CONTROL_POLICY"}
 # An SCP or RCP document may be at most 5,120 characters (Organizations User Guide, "Quotas
@@ -35,7 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("--policy", required=True, metavar="FILE", help="the draft policy document (JSON)")
     p.add_argument("--target", required=True, metavar="OU_OR_ACCOUNT", help="a root, OU or account id")
     p.add_argument("--type", choices=sorted(POLICY_TYPES), default="scp", help="scp (default) or rcp")
-    p.add_argument("--json", action="store_true", help="print the result as JSON (docs/cli-analysis.md)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (docs/cli.md)")
     p.set_defaults(func=run)
 
 
@@ -71,20 +83,30 @@ def run(args: argparse.Namespace) -> int:
     from analysis.trust.whatif import scp_what_if
 
     document = load_policy(args.policy)
-    inventory = open_inventory(args.snapshot)
     target = args.target.strip()
-    try:
-        inventory.organization.node(target)
-    except KeyError:
-        raise CliError(f"{target} is not a root, OU or account of this organization") from None
-    tg = build_graph(inventory)
     policy_type = POLICY_TYPES[args.type]
-    try:
-        result = scp_what_if(
-            tg, document=document, target_id=target, policy_type=policy_type, name=Path(args.policy).name
-        )
-    except KeyError as exc:
-        raise CliError(str(exc.args[0] if exc.args else exc)) from exc
+    with progress_for() as progress:
+        inventory = open_inventory(args.snapshot, progress)
+        try:
+            inventory.organization.node(target)
+        except KeyError:
+            raise CliError(f"{target} is not a root, OU or account of this organization") from None
+        tg = build_graph(inventory, progress)
+        try:
+            result = scp_what_if(
+                tg,
+                document=document,
+                target_id=target,
+                policy_type=policy_type,
+                name=Path(args.policy).name,
+                progress=progress.phase("what-if"),
+            )
+        except KeyError as exc:
+            raise CliError(str(exc.args[0] if exc.args else exc)) from exc
+    return _print(args, tg, result, target)
+
+
+def _print(args: argparse.Namespace, tg: TrustGraph, result: WhatIfResult, target: str) -> int:
     by_principal: dict[str, list[Any]] = defaultdict(list)
     for lp in result.lost:
         by_principal[lp.principal].append(lp)

@@ -3,7 +3,8 @@
 The same engine the trust graph and the GUI simulator use (analysis.iam.PolicyEngine), on the
 snapshot's Inventory. Exit status: 0 allowed; 1 denied (explicit or implicit); 4 allowed only
 if conditions hold that the snapshot cannot settle (listed); 2 a user error (bad snapshot,
-unknown principal, malformed --context).
+unknown principal, malformed --context); 130 cancelled (Ctrl-C: not 1, which means "denied").
+Progress (opening the snapshot, the Inventory) goes to stderr.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from cli.analysis_common import (
     dump_json,
     open_inventory,
     parse_context,
+    progress_for,
     resolve_principal,
     statement_line,
 )
@@ -24,6 +26,7 @@ from cli.main import CliError
 EXIT_ALLOW = 0
 EXIT_DENY = 1
 EXIT_CONDITIONAL = 4
+EXIT_CANCELLED = 130  # the shell's status for SIGINT; 1 already means "denied"
 
 
 def register(sub: Any) -> None:
@@ -33,7 +36,7 @@ def register(sub: Any) -> None:
         description="Decide whether a principal may perform an action on a resource, with SCPs, RCPs, "
         "boundaries, identity and resource policies, and list the statements that decided. "
         "Exit status: 0 allow, 1 deny, 4 conditional (allowed only if the listed conditions hold), "
-        "2 user error.",
+        "2 user error, 130 cancelled.",
     )
     p.add_argument("snapshot", help="the snapshot file")
     p.add_argument("--principal", required=True, help="user or role ARN (or an assumed-role session ARN)")
@@ -46,7 +49,7 @@ def register(sub: Any) -> None:
         metavar="KEY=VALUE",
         help="a known condition key value; repeat the key for several values; KEY= means absent",
     )
-    p.add_argument("--json", action="store_true", help="print the decision as JSON (docs/cli-analysis.md)")
+    p.add_argument("--json", action="store_true", help="print the decision as JSON (docs/cli.md)")
     p.set_defaults(func=run)
 
 
@@ -57,11 +60,12 @@ def run(args: argparse.Namespace) -> int:
     if not action or (action != "*" and ":" not in action):
         raise CliError(f"--action {args.action!r}: expected service:Action, e.g. s3:GetObject")
     context = parse_context(args.context)
-    inventory = open_inventory(args.snapshot)
-    principal = resolve_principal(inventory, args.principal)
-    engine = PolicyEngine(inventory=inventory)
-    request = Request(principal_arn=principal, action=action, resource=args.resource, context=context)
-    decision = engine.evaluate(request)
+    with progress_for(cancel_status=EXIT_CANCELLED) as progress:
+        inventory = open_inventory(args.snapshot, progress)
+        principal = resolve_principal(inventory, args.principal)
+        engine = PolicyEngine(inventory=inventory)
+        request = Request(principal_arn=principal, action=action, resource=args.resource, context=context)
+        decision = engine.evaluate(request)
     status = (
         EXIT_ALLOW
         if decision.allowed

@@ -6,6 +6,7 @@ policy engine: the draft is attached as an extra organization policy and everyth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,13 +102,15 @@ def scp_what_if(
     target_id: str,
     policy_type: str = "SERVICE_CONTROL_POLICY",
     name: str = "draft",
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> WhatIfResult:
     """Which principals would lose which permissions, and which paths to admin would be cut, if the
     draft were attached at ``target_id``. Same engine, with the draft as an extra org policy.
 
     Permissions are checked on resource "*" for the draft's actions (wildcards expanded against
     the catalogue) and the actions paths to admin are made of; the paths are recomputed by
-    building the graph again with the draft in place.
+    building the graph again with the draft in place. ``progress(done, total, message)`` hears
+    about the permission checks (per principal) and the second graph build (per edge checker).
     """
     from analysis.iam import DraftPolicy, PolicyEngine, Request
     from analysis.trust.graph import build_trust_graph
@@ -120,15 +123,21 @@ def scp_what_if(
             DraftPolicy(policy_type=policy_type, target_id=target_id, name=name, document_json=document),
         ),
     )
+    report = progress or (lambda done, total, message: None)
     draft_actions, notes = _draft_actions(before_engine, document)
     actions = tuple(dict.fromkeys((*draft_actions, *WHATIF_CORE_ACTIONS)))
     allowed = ("allow", "conditional")
     lost: list[LostPermission] = []
     in_scope = set(accounts)
-    for node, data in tg.graph.nodes(data=True):
-        n = data["node"]
-        if n.kind not in (USER, ROLE) or n.account_id not in in_scope:
-            continue
+    principals = [
+        node
+        for node, data in tg.graph.nodes(data=True)
+        if data["node"].kind in (USER, ROLE) and data["node"].account_id in in_scope
+    ]
+    step = max(1, len(principals) // 100)
+    for i, node in enumerate(principals):
+        if i % step == 0:
+            report(i, len(principals), "today's permissions against the draft's")
         for action in actions:
             if action != "*" and not tg.permissions.might_allow(node, action):
                 continue
@@ -139,7 +148,12 @@ def scp_what_if(
             after = after_engine.evaluate(request)
             if after.decision not in allowed:
                 lost.append(LostPermission(principal=node, action=action, before=before, after=after))
-    after_tg = build_trust_graph(tg.inventory, engine=after_engine)
+    report(len(principals), len(principals), "today's permissions against the draft's")
+    after_tg = build_trust_graph(
+        tg.inventory,
+        engine=after_engine,
+        progress=lambda done, total, message: report(done, total, f"graph with the draft: {message}"),
+    )
     cut: list[CutPath] = []
     for account_id in sorted(tg.org.account_ids):
         before_reach = {r.node: r for r in who_can_reach_admin(tg, account_id, limit=1)}

@@ -5,14 +5,21 @@ real build_inventory); the subcommands run in-process through ``cli.main.main`` 
 a subprocess, for the no-traceback promise). Expected decisions follow the IAM User Guide,
 "Policy evaluation logic" (explicit deny wins; an SCP Deny applies to the accounts below the
 OU) and the Organizations white paper's "test SCPs before implementing them".
+
+stderr is not a terminal under pytest: progress comes as plain lines ("  1.2s inventory
+3/14: normalizing iam"), and every other stderr line must be the one ``error:`` line.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,15 +86,35 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp / "org.awb"
 
 
+PROGRESS_LINE = re.compile(r"^ *\d+\.\ds \S.*$")
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     out = capsys.readouterr()
     return status, out.out, out.err
 
 
+def split_stderr(err: str) -> tuple[list[str], list[str]]:
+    """(progress lines, error lines); anything else on stderr fails the test."""
+    lines = err.splitlines()
+    errors = [line for line in lines if line.startswith("error: ")]
+    progress = [line for line in lines if not line.startswith("error: ")]
+    assert all(PROGRESS_LINE.match(line) for line in progress), progress
+    assert not errors or lines[-1] == errors[-1]  # the error is the last word
+    return progress, errors
+
+
+def one_error(err: str) -> str:
+    _, errors = split_stderr(err)
+    assert len(errors) == 1, err
+    return errors[0]
+
+
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
     status, out, err = run_cli(capsys, *argv, "--json")
-    assert err == ""
+    _, errors = split_stderr(err)
+    assert errors == []
     return status, json.loads(out)
 
 
@@ -160,7 +187,7 @@ def test_simulate_user_errors_are_one_line(
 ) -> None:
     status, out, err = run_cli(capsys, "simulate", str(snap), *argv)
     assert status == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("error: ") and message in err
+    assert message in one_error(err)
 
 
 def test_bad_snapshot_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -172,7 +199,7 @@ def test_bad_snapshot_files_are_one_line(tmp_path: Path, capsys: pytest.CaptureF
             ["paths", str(path), "--to-admin", PROD],
         ):
             status, out, err = run_cli(capsys, *argv)
-            assert status == 2 and out == "" and err.count("\n") == 1 and err.startswith("error: ")
+            assert status == 2 and out == "" and one_error(err)
 
 
 def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
@@ -239,7 +266,7 @@ def test_paths_user_errors(
     snap: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     status, out, err = run_cli(capsys, "paths", str(snap), *argv)
-    assert status == 2 and out == "" and err.count("\n") == 1 and message in err
+    assert status == 2 and out == "" and message in one_error(err)
 
 
 # -- scp-whatif -----------------------------------------------------------------------------------
@@ -296,7 +323,7 @@ def test_scp_whatif_user_errors(
     policy = tmp_path / "draft.json"
     policy.write_text(content)
     status, out, err = run_cli(capsys, "scp-whatif", str(snap), "--policy", str(policy), "--target", target)
-    assert status == 2 and out == "" and err.count("\n") == 1 and message in err
+    assert status == 2 and out == "" and message in one_error(err)
 
 
 def test_scp_whatif_missing_policy_file(
@@ -306,6 +333,146 @@ def test_scp_whatif_missing_policy_file(
         capsys, "scp-whatif", str(snap), "--policy", str(tmp_path / "nope.json"), "--target", PROD
     )
     assert status == 2 and "no such policy file" in err
+
+
+# -- progress and Ctrl-C ---------------------------------------------------------------------------
+
+
+def test_paths_progress_on_stderr_json_on_stdout(snap: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "paths", str(snap), "--to-admin", PROD, "--json")
+    assert status == 0 and json.loads(out)["query"] == "to-admin"
+    progress, errors = split_stderr(err)
+    assert errors == []
+    text = "\n".join(progress)
+    # Every step of both long phases, in order, each ending on its "ready" line.
+    assert "opening " in progress[0] and "integrity digest" in progress[0]
+    assert re.search(r"inventory (\d+)/\1: inventory ready", text)
+    assert re.search(r"trust graph (\d+)/\1: trust graph ready", text)
+    assert text.index("inventory ready") < text.index("trust graph 0/") < text.index("searching paths")
+    assert "edges: assume role" in text
+
+
+def test_scp_whatif_progress_covers_the_second_graph(
+    snap: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "deny-assume.json"
+    policy.write_text(json.dumps(deny("sts:AssumeRole")))
+    status, out, err = run_cli(
+        capsys, "scp-whatif", str(snap), "--policy", str(policy), "--target", DEV_OU, "--json"
+    )
+    assert status == 0 and json.loads(out)["accounts"] == [DEV]
+    progress, errors = split_stderr(err)
+    text = "\n".join(progress)
+    assert errors == [] and "what-if 0/" in text and "today's permissions against the draft's" in text
+    assert re.search(r"what-if (\d+)/\1: graph with the draft: trust graph ready", text)
+
+
+def _interrupt_during(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[str]:
+    """Replace ``module.name`` by a function that reports one step and then receives a real SIGINT,
+    the way Ctrl-C arrives in the middle of a build."""
+    real = getattr(module, name)
+    seen: list[str] = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        progress = kwargs.get("progress")
+        if progress is not None:
+            progress(0, 10, "working")
+        seen.append(name)
+        signal.raise_signal(signal.SIGINT)  # Python's default handler raises KeyboardInterrupt here
+        return real(*args, **kwargs)  # pragma: no cover - never reached
+
+    monkeypatch.setattr(module, name, interrupted)
+    return seen
+
+
+@pytest.mark.parametrize("command", ["paths", "scp-whatif"])
+def test_ctrl_c_during_the_graph_is_one_line_and_status_1(
+    snap: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    import analysis.trust
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    seen = _interrupt_during(monkeypatch, analysis.trust, "build_trust_graph")
+    policy = tmp_path / "p.json"
+    policy.write_text(json.dumps(deny("s3:*")))
+    argv = (
+        ["paths", str(snap), "--to-admin", PROD]
+        if command == "paths"
+        else ["scp-whatif", str(snap), "--policy", str(policy), "--target", PROD]
+    )
+    status, out, err = run_cli(capsys, *argv, "--json")
+    assert seen == ["build_trust_graph"]
+    assert status == 1 and out == ""
+    line = one_error(err)
+    assert line.startswith("error: cancelled (Ctrl-C)") and "nothing was written" in line
+    assert "trust graph 0/10: working" in err
+
+
+def test_ctrl_c_in_simulate_is_not_a_deny(
+    snap: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.model.inventory
+
+    _interrupt_during(monkeypatch, analysis.model.inventory, "build_inventory")
+    status, out, err = run_cli(
+        capsys, "simulate", str(snap), "--principal", ALICE, "--action", "iam:CreateUser", "--json"
+    )
+    assert status == 130 and out == "" and one_error(err).startswith("error: cancelled (Ctrl-C)")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_step_progress_plain_lines_throttle_repeated_messages() -> None:
+    from cli.progress import StepProgress
+
+    stream, clock = io.StringIO(), FakeClock()
+    progress = StepProgress(stream=stream, interactive=False, plain_interval_s=5.0, clock=clock)
+    report = progress.phase("what-if")
+    for i in range(10):  # a loop reporting the same step: one line, then one per 5 s
+        clock.now += 1.0
+        report(i, 10, "checking principals")
+    report(10, 10, "checking principals")  # the end of a phase is always shown
+    progress.note("searching paths")
+    lines = stream.getvalue().splitlines()
+    assert lines == [
+        "   1.0s what-if 0/10: checking principals",
+        "   6.0s what-if 5/10: checking principals",
+        "  10.0s what-if 10/10: checking principals",
+        "  10.0s searching paths",
+    ]
+
+
+def test_step_progress_bar_on_a_terminal() -> None:
+    from cli.progress import StepProgress
+
+    stream, clock = io.StringIO(), FakeClock()
+    progress = StepProgress(stream=stream, interactive=True, min_interval_s=0.5, clock=clock)
+    report = progress.phase("trust graph")
+    report(0, 4, "edges: assume role")
+    report(1, 4, "edges: assume role")  # same message within 0.5 s: not redrawn
+    clock.now += 1.0
+    report(2, 4, "edges: pass role")
+    report(4, 4, "trust graph ready")
+    progress.close()
+    out = stream.getvalue()
+    frames = [f.strip() for f in out.split("\r") if f.strip()]
+    assert (
+        frames[0].startswith("[....................]") and "trust graph 0/4: edges: assume role" in frames[0]
+    )
+    assert frames[1].startswith("[##########..........]") and "2/4: edges: pass role" in frames[1]
+    assert "1/4" not in out
+    # The finished phase is a line of its own, and nothing is left open.
+    assert out.endswith("   1.0s trust graph 4/4: trust graph ready\n")
 
 
 # -- the demo organization (one module-scoped build, ~30 s) ---------------------------------------
