@@ -27,7 +27,7 @@ from ui.views.coverage_view import CoverageView
 from ui.views.manifest_view import ManifestView
 from ui.views.ou_tree_view import OuTreeView
 from ui.views.simulator_view import SimulatorView
-from ui.views.trust_graph_view import TrustGraphView
+from ui.views.trust_graph import TrustGraphView
 from ui.workers import AnalysisBundle, FunctionWorker, LoadedSnapshot, build_analysis_job, load_snapshot_job
 
 log = logging.getLogger("ui")

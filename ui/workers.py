@@ -113,6 +113,105 @@ class FunctionWorker(QObject):
         self.finished.emit()
 
 
+class LatestJobRunner(QObject):
+    """Runs jobs one at a time where only the newest request matters (queries, layouts, what-ifs).
+
+    ``run`` while a job runs asks the running one to stop (its ``cancelled()`` turns True), and
+    keeps the new request as the one to start when the thread is free; a third request replaces
+    the second, which never starts. Only the newest job's outcome is delivered, all on the GUI
+    thread: ``started(label)``, ``progress(label, value)``, then one of ``succeeded(label, result)``,
+    ``failed(label, error)`` or ``cancelled(label)`` (``cancel()``, or superseded), and ``idle()``
+    when nothing runs or waits any more.
+    """
+
+    started = Signal(str)
+    progress = Signal(str, object)
+    succeeded = Signal(str, object)
+    failed = Signal(str, object)
+    cancelled = Signal(str)
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker: FunctionWorker | None = None
+        self._label = ""
+        self._pending: tuple[str, Job] | None = None
+
+    @property
+    def label(self) -> str:
+        """What runs, or would run next (the newest request)."""
+        return self._pending[0] if self._pending is not None else self._label
+
+    def is_busy(self) -> bool:
+        return self._worker is not None or self._pending is not None
+
+    def run(self, label: str, job: Job) -> None:
+        if self._worker is None:
+            self._start(label, job)
+            return
+        if self._pending is not None:
+            self.cancelled.emit(self._pending[0])  # replaced before it started
+        elif not self._worker.is_cancelled:
+            self._worker.cancel()
+            self.cancelled.emit(self._label)
+        self._pending = (label, job)
+
+    def cancel(self) -> None:
+        """Stop the running job (its result is dropped) and forget the waiting one."""
+        if self._pending is not None:
+            self.cancelled.emit(self._pending[0])
+            self._pending = None
+        elif self._worker is not None and not self._worker.is_cancelled:
+            self._worker.cancel()
+            self.cancelled.emit(self._label)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the running job's thread has ended, dropping any waiting one (shutdown)."""
+        self._pending = None
+        worker = self._worker
+        if worker is None:
+            return True
+        worker.cancel()
+        return worker.wait(msecs)
+
+    def _start(self, label: str, job: Job) -> None:
+        worker = FunctionWorker(job=job, parent=self)
+        self._worker = worker
+        self._label = label
+        worker.progress.connect(lambda value: self._progress(worker, label, value))
+        worker.succeeded.connect(lambda result: self._succeeded(worker, label, result))
+        worker.failed.connect(lambda error: self._failed(worker, label, error))
+        worker.finished.connect(lambda: self._finished(worker))
+        self.started.emit(label)
+        worker.start()
+
+    def _current(self, worker: FunctionWorker) -> bool:
+        return worker is self._worker and not worker.is_cancelled
+
+    def _progress(self, worker: FunctionWorker, label: str, value: object) -> None:
+        if self._current(worker):
+            self.progress.emit(label, value)
+
+    def _succeeded(self, worker: FunctionWorker, label: str, result: object) -> None:
+        if self._current(worker):
+            self.succeeded.emit(label, result)
+
+    def _failed(self, worker: FunctionWorker, label: str, error: object) -> None:
+        if self._current(worker):
+            self.failed.emit(label, error)
+
+    def _finished(self, worker: FunctionWorker) -> None:
+        worker.deleteLater()
+        if worker is not self._worker:
+            return
+        self._worker = None
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._start(*pending)
+        else:
+            self.idle.emit()
+
+
 # -- jobs the window runs ------------------------------------------------------------------
 
 

@@ -32,7 +32,14 @@ from tests.analysis.trust.org_builder import (
 )
 from ui.main_window import MainWindow
 from ui.trust_layout import LayoutNode, layout_by_account, neighbourhood
-from ui.views.trust_graph_view import QUERY_ADMIN, QUERY_ENTRY, QUERY_ESCALATE, QUERY_REACH, TrustGraphView
+from ui.views.trust_graph import (
+    QUERY_ADMIN,
+    QUERY_ENTRY,
+    QUERY_ESCALATE,
+    QUERY_REACH,
+    QueryResult,
+    TrustGraphView,
+)
 
 ATTACKER = user_arn(PROD, "attacker")
 VENDOR = role_arn(PROD, "vendor-admin")
@@ -70,6 +77,13 @@ def view(qtbot: Any, tg: TrustGraph) -> Any:
     v.set_trust_graph(tg)
     yield v
     v.wait_idle()
+
+
+def run(qtbot: Any, view: TrustGraphView, name: str, **kwargs: Any) -> list[QueryResult]:
+    """Run a query (in its worker) and wait for its rows."""
+    with qtbot.waitSignal(view.results_ready, timeout=TIMEOUT_MS):
+        view.run_query(name, **kwargs)
+    return view.results
 
 
 # -- the pure layout ---------------------------------------------------------------------------------
@@ -127,7 +141,7 @@ def test_neighbourhood_keeps_seeds_and_respects_the_limit() -> None:
 def test_paths_to_admin_query_highlights_the_escalation(
     qtbot: Any, view: TrustGraphView, tg: TrustGraph
 ) -> None:
-    results = view.run_query(QUERY_ADMIN, account_id=PROD)
+    results = run(qtbot, view, QUERY_ADMIN, account_id=PROD)
     escalation = [r for r in results if r.nodes[0] == ATTACKER]
     assert escalation and escalation[0].nodes[-1] == admin_node_id(PROD)
     assert "[escalation" in escalation[0].text and "iam:AttachUserPolicy" in escalation[0].text
@@ -141,17 +155,17 @@ def test_paths_to_admin_query_highlights_the_escalation(
     # Drawn again from the cache: no second layout worker.
     view.results_list.setCurrentRow(0 if row else 1)
     qtbot.waitUntil(lambda: view.highlighted != escalation[0].nodes, timeout=TIMEOUT_MS)
-    cached = len(view._layout_cache)
+    cached = len(view.drawing._cache)
     view.results_list.setCurrentRow(row)
-    assert view.highlighted == escalation[0].nodes and view._layout_worker is None
-    assert len(view._layout_cache) == cached
+    assert view.highlighted == escalation[0].nodes and not view.drawing.runner.is_busy()
+    assert len(view.drawing._cache) == cached
 
 
-def test_entry_points_and_escalating_principals(view: TrustGraphView) -> None:
-    entries = view.run_query(QUERY_ENTRY)
+def test_entry_points_and_escalating_principals(qtbot: Any, view: TrustGraphView) -> None:
+    entries = run(qtbot, view, QUERY_ENTRY)
     ext = external_node_id(EXTERNAL)
     assert any(r.nodes[0] == ext and VENDOR in r.nodes for r in entries)
-    escalating = view.run_query(QUERY_ESCALATE)
+    escalating = run(qtbot, view, QUERY_ESCALATE)
     assert any(r.nodes[0] == ATTACKER for r in escalating)
     assert all(len(r.nodes) == 2 for r in escalating)
 
@@ -162,29 +176,31 @@ def test_details_show_admin_trust_policy_and_edges(view: TrustGraphView) -> None
     assert f"arn:aws:iam::{EXTERNAL}:root" in text  # the trust policy JSON
     assert "OUTSIDE" not in text and "inside the organization" in text
     assert "Reachable from" in text and "sts:AssumeRole" in text
-    assert view.details.toPlainText() == text
+    assert view.details.text.toPlainText() == text
     assert "admin: no" in view.show_details(user_arn(DEV, "dev"))
 
 
 def test_click_on_a_node_shows_its_details(qtbot: Any, view: TrustGraphView) -> None:
     view.find_principal("vendor-admin")
     qtbot.waitUntil(lambda: VENDOR in view.drawn_nodes, timeout=TIMEOUT_MS)
-    spot = next(p for p in view.scatter.points() if p.data() == external_node_id(EXTERNAL))
-    view.scatter.sigClicked.emit(view.scatter, [spot], None)
+    scatter = view.canvas.scatter
+    spot = next(p for p in scatter.points() if p.data() == external_node_id(EXTERNAL))
+    scatter.sigClicked.emit(scatter, [spot], None)
     assert view.selected_node == external_node_id(EXTERNAL)
-    assert "OUTSIDE the organization" in view.details.toPlainText()
+    assert "OUTSIDE the organization" in view.details.text.toPlainText()
 
 
 def test_search_finds_by_name_and_reports_no_match(qtbot: Any, view: TrustGraphView) -> None:
     assert view.find_principal("ATTACKER") == ATTACKER
     qtbot.waitUntil(lambda: view.highlighted == (ATTACKER,), timeout=TIMEOUT_MS)
     assert view.find_principal("no-such-principal") is None
-    assert "No principal matches" in view.status_label.text()
+    assert "No node matches" in view.status_label.text()
 
 
 def test_cleared_graph_disables_the_queries(view: TrustGraphView) -> None:
     view.set_trust_graph(None)
-    assert view.run_query(QUERY_ADMIN, account_id=PROD) == []
+    view.run_query(QUERY_ADMIN, account_id=PROD)
+    assert view.results == [] and not view.queries.is_busy()
     assert not view.run_button.isEnabled() and view.drawn_nodes == ()
 
 
@@ -212,11 +228,12 @@ def test_window_builds_analysis_when_the_tab_is_shown(qtbot: Any, tmp_path: Path
     win.close()
 
 
-def test_what_the_selected_node_can_reach(view: TrustGraphView) -> None:
-    assert view.run_query(QUERY_REACH) == []  # nothing selected yet
+def test_what_the_selected_node_can_reach(qtbot: Any, view: TrustGraphView) -> None:
+    view.run_query(QUERY_REACH)  # nothing selected yet
+    assert view.results == [] and not view.queries.is_busy()
     assert "Select a node first" in view.status_label.text()
     view.show_details(external_node_id(EXTERNAL))
-    reached = view.run_query(QUERY_REACH)
+    reached = run(qtbot, view, QUERY_REACH)
     assert reached[0].nodes[-1] == admin_node_id(PROD)  # admin goals listed first
     assert all(r.nodes[0] == external_node_id(EXTERNAL) for r in reached)
     assert any(r.nodes[-1] == VENDOR for r in reached)
