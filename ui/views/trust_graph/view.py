@@ -247,7 +247,7 @@ class TrustGraphView(QWidget):
         except QueryError as exc:
             self.set_status(str(exc))
             return
-        self._start(name.rstrip("…"), job, filterable=True)
+        self.start_job(name.rstrip("…"), job, filterable=True)
 
     def find_paths(self, source: str, target: str) -> None:
         """Every shortest path between two nodes (at most 20), or a plain "no path"."""
@@ -258,9 +258,10 @@ class TrustGraphView(QWidget):
         except QueryError as exc:
             self.set_status(str(exc))
             return
-        self._start("Path finding", job, filterable=False)
+        self.start_job("Path finding", job, filterable=False)
 
-    def _start(self, label: str, job: Any, *, filterable: bool) -> None:
+    def start_job(self, label: str, job: Any, *, filterable: bool = True) -> None:
+        """Run ``job(progress, cancelled) -> QueryOutcome | None``; it replaces any query still running."""
         self.outcome = None
         self.results = []
         self.results_list.clear()
