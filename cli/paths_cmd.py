@@ -25,6 +25,7 @@ from cli.main import CliError
 
 if TYPE_CHECKING:
     from analysis.trust.graph import TrustGraph
+    from cli.progress import StepProgress
 
 
 def register(sub: Any) -> None:
@@ -61,15 +62,19 @@ def run(args: argparse.Namespace) -> int:
         tg = build_graph(inventory, progress)
         progress.note("searching paths")
         if args.to_admin is not None:
-            return _to_admin(tg, args.to_admin.strip(), limit=args.limit, as_json=args.json)
-        return _from(tg, args.source.strip(), as_json=args.json)
+            return _to_admin(
+                tg, args.to_admin.strip(), limit=args.limit, as_json=args.json, progress=progress
+            )
+        return _from(tg, args.source.strip(), as_json=args.json, progress=progress)
 
 
-def _to_admin(tg: TrustGraph, account: str, *, limit: int, as_json: bool) -> int:
+def _to_admin(tg: TrustGraph, account: str, *, limit: int, as_json: bool, progress: StepProgress) -> int:
     from analysis.trust.nodes import admin_node_id
     from analysis.trust.queries import who_can_reach_admin
 
     reaches = who_can_reach_admin(tg, account, limit=limit)
+    # Thousands of sources at 500 accounts: writing them takes a while of its own.
+    progress.note(f"writing {len(reaches)} source(s), {sum(len(r.paths) for r in reaches)} path(s)")
     if as_json:
         dump_json(
             {
@@ -94,12 +99,13 @@ def _to_admin(tg: TrustGraph, account: str, *, limit: int, as_json: bool) -> int
     return 0
 
 
-def _from(tg: TrustGraph, source: str, *, as_json: bool) -> int:
+def _from(tg: TrustGraph, source: str, *, as_json: bool, progress: StepProgress) -> int:
     from analysis.trust.queries import reachable_from
 
     if source not in tg.graph:
         raise CliError(f"{source} is not a node of the trust graph (a user, role, provider or external id)")
     reaches = reachable_from(tg, source)
+    progress.note(f"writing {len(reaches)} reachable node(s)")
     node = tg.node(source)
     if as_json:
         dump_json(
