@@ -26,6 +26,7 @@ from ui.dialogs.open_errors import OpenErrorDialog, TamperedDialog
 from ui.views.coverage_view import CoverageView
 from ui.views.manifest_view import ManifestView
 from ui.views.ou_tree_view import OuTreeView
+from ui.views.scp_whatif_view import ScpWhatIfView
 from ui.views.simulator_view import SimulatorView
 from ui.views.trust_graph import TrustGraphView
 from ui.workers import AnalysisBundle, FunctionWorker, LoadedSnapshot, build_analysis_job, load_snapshot_job
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.trust_view, "Trust graph")
         self.simulator_view = SimulatorView()
         self.tabs.addTab(self.simulator_view, "Simulator")
+        self.whatif_view = ScpWhatIfView()
+        self.tabs.addTab(self.whatif_view, "SCP what-if")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.empty_label = QLabel(
@@ -276,11 +279,11 @@ class MainWindow(QMainWindow):
     # -- analysis (inventory, policy engine, trust graph) ---------------------------------------
 
     def _tab_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() in (self.trust_view, self.simulator_view):
+        if self.tabs.currentWidget() in (self.trust_view, self.simulator_view, self.whatif_view):
             self.ensure_analysis()
 
     def ensure_analysis(self) -> None:
-        """Build the analysis of the open snapshot in a worker, once; progress shows in both tabs."""
+        """Build the analysis of the open snapshot in a worker, once; progress shows in the analysis tabs."""
         if self.loaded is None or self.analysis is not None or self.analysis_worker is not None:
             return
         worker = FunctionWorker(job=build_analysis_job(self.loaded.snapshot), parent=self)
@@ -295,12 +298,14 @@ class MainWindow(QMainWindow):
     def _analysis_status(self, text: str) -> None:
         self.trust_view.set_status(text)
         self.simulator_view.set_status(text)
+        self.whatif_view.set_status(text)
 
     def _analysis_ready(self, worker: FunctionWorker, result: AnalysisBundle | None) -> None:
         if result is None or self.analysis_worker is not worker or worker.is_cancelled:
             return
         self.analysis = result
         self.trust_view.set_trust_graph(result.trust_graph)
+        self.whatif_view.set_trust_graph(result.trust_graph)
         self.simulator_view.set_engine(result.engine, result.inventory, actions=result.actions)
 
     def _analysis_failed(self, worker: FunctionWorker, error: BaseException) -> None:
@@ -321,6 +326,7 @@ class MainWindow(QMainWindow):
             self.analysis_worker = None
         self.analysis = None
         self.trust_view.set_trust_graph(None)
+        self.whatif_view.set_trust_graph(None)
         self.simulator_view.set_engine(None, None)
 
     def close_snapshot(self) -> None:

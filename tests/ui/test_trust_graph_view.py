@@ -222,8 +222,10 @@ def test_window_builds_analysis_when_the_tab_is_shown(qtbot: Any, tmp_path: Path
     assert win.simulator_view.principal_combo.findText(ATTACKER) >= 0
     win.tabs.setCurrentWidget(win.trust_view)
     assert win.analysis is bundle and win.analysis_worker is None  # cached
+    assert win.tabs.tabText(win.tabs.indexOf(win.whatif_view)) == "SCP what-if"
+    assert win.whatif_view.tg is bundle.trust_graph and win.whatif_view.run_button.isEnabled()
     win.close_snapshot()
-    assert win.analysis is None and win.trust_view.tg is None
+    assert win.analysis is None and win.trust_view.tg is None and win.whatif_view.tg is None
     qtbot.waitUntil(lambda: win.worker is None, timeout=TIMEOUT_MS)
     win.close()
 
