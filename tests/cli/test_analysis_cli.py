@@ -365,6 +365,8 @@ def test_scp_whatif_progress_covers_the_second_graph(
     text = "\n".join(progress)
     assert errors == [] and "what-if 0/" in text and "today's permissions against the draft's" in text
     assert re.search(r"what-if (\d+)/\1: graph with the draft: trust graph ready", text)
+    assert re.search(r"what-if (\d+)/\1: paths to admin the draft would cut", text)
+    assert text.index("graph with the draft: trust graph ready") < text.index("paths to admin the draft")
 
 
 def _interrupt_during(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[str]:
