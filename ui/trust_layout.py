@@ -113,7 +113,12 @@ def layout_by_account(
     x = y = 0.0
     row_height = 0.0
     order = box_order or {}
-    for account_id in sorted(members, key=lambda b: (str(order.get(b, "")), b)):
+    # Boxes holding the path come first, in path order: the path runs along the first row
+    # instead of crossing the boxes between its ends.
+    path_rank = {
+        b: min((rank[n.id] for n in group if n.id in rank), default=len(rank)) for b, group in members.items()
+    }
+    for account_id in sorted(members, key=lambda b: (path_rank[b], str(order.get(b, "")), b)):
         cols, rows = sizes[account_id]
         width = (cols - 1) * x_spacing + 2 * padding
         height = (rows - 1) * y_spacing + 2 * padding

@@ -120,6 +120,8 @@ def test_query_runs_in_a_worker_with_a_busy_status(qtbot: Any, view: TrustGraphV
     assert "running" in view.status_label.text()
     qtbot.waitUntil(lambda: not view.queries.is_busy(), timeout=TIMEOUT_MS)
     assert [r.subject for r in view.results] == [ATTACKER]
+    # The result's drawing is laid out in its own worker; then nothing runs any more.
+    qtbot.waitUntil(lambda: not view.drawing.runner.is_busy(), timeout=TIMEOUT_MS)
     assert view.busy.isHidden() and not view.cancel_button.isEnabled()
 
 
@@ -162,7 +164,9 @@ def test_filters_narrow_the_results_and_the_drawing(qtbot: Any, view: TrustGraph
     assert "hidden by the filter" in view.results_label.text()
     view.results_list.setCurrentRow(0)
     path = view.results[0].nodes
-    qtbot.waitUntil(lambda: view.highlighted == path, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: not view.drawing.runner.is_busy() and view.highlighted == path, timeout=TIMEOUT_MS
+    )
     # Drawn: the whole path, and otherwise only DEV's nodes.
     assert all(n in path or tg.node(n).account_id == DEV for n in view.drawn_nodes)
     with qtbot.waitSignal(view.filter_panel.changed, timeout=TIMEOUT_MS):

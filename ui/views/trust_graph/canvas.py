@@ -3,7 +3,8 @@
 The canvas only draws what it is given, already laid out (``ui.trust_layout``, in a worker):
 the neighbourhood of a result with its path highlighted, or the organization with one node per
 account and aggregated edges. Clicks come back as node ids; a double click on an account of
-the overview asks the view to expand it.
+the overview asks the view to expand it. Labels are sized in drawing units (``scaled_text``):
+a crowded drawing is read by zooming in (mouse wheel), as on a map.
 """
 
 from __future__ import annotations
@@ -15,67 +16,34 @@ from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
-from ui.trust_layout import Box, Layout
+from ui.trust_layout import PADDING, X_SPACING, Box, Layout
+from ui.views.trust_graph.canvas_items import (
+    ACCOUNT_COLOUR,
+    ESCALATION_COLOUR,
+    EXPOSED_GROUPS,
+    KIND_COLOURS,
+    LEGEND,
+    OUTSIDE_COLOUR,
+    PATH_COLOUR,
+    SELECTED_COLOUR,
+    chars_for,
+    elide,
+    font,
+    overview_edges_to_draw,
+    scaled_text,
+)
 
 if TYPE_CHECKING:
     from analysis.trust.graph import TrustGraph
     from analysis.trust.overview import AccountOverview
 
-PATH_COLOUR = "#d50000"
-ESCALATION_COLOUR = "#e65100"
-OUTSIDE_COLOUR = "#ff8f00"
-SELECTED_COLOUR = "#1565c0"
-OVERVIEW_LABEL_LIMIT = 150  # above this many accounts, names show on hover only (they would overlap)
-LABEL_CHARS = 26  # a node label longer than this is cut (the tooltip and the panel have it whole)
-EDGE_LABEL_LIMIT = 12  # aggregated edges labelled with their counts when at most this many are drawn
-
-KIND_COLOURS = {
-    "user": "#1e88e5",
-    "role": "#43a047",
-    "group": "#8e24aa",
-    "account": "#757575",
-    "admin": "#b71c1c",
-    "external_account": "#ff6f00",
-    "external_principal": "#ff8f00",
-    "saml_provider": "#00838f",
-    "oidc_provider": "#00acc1",
-    "federated": "#4dd0e1",
-    "service": "#f9a825",
-    "public": "#000000",
-    "permission_set": "#6d4c41",
-    "sso_user": "#3949ab",
-    "sso_group": "#5e35b1",
-}
-LEGEND = (
-    "user",
-    "role",
-    "group",
-    "account",
-    "admin",
-    "external_account",
-    "saml_provider",
-    "oidc_provider",
-    "service",
-)
-
 EMPTY, NEIGHBOURHOOD, OVERVIEW = "empty", "neighbourhood", "overview"
-# Overview groups whose edges into the organization are drawn in the outsider colour.
-EXPOSED_GROUPS = frozenset({"outside:external", "outside:public", "outside:federated"})
-
-
-def _font(points: int, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
-
-
-def _elide(label: str, limit: int = LABEL_CHARS) -> str:
-    """Long names (``AWSReservedSSO_..._2438fb545ca30e6d``) overlap their neighbours: cut, full name on hover."""
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+LABEL_HEIGHT = 0.24  # a principal's name, in drawing units (columns are 2.6 apart)
+TITLE_HEIGHT = 0.36  # a box's title
+ACCOUNT_LABEL_HEIGHT = 0.3  # an account's lines in the overview (columns are 3.4 apart)
 
 
 class GraphCanvas(QWidget):
@@ -89,15 +57,20 @@ class GraphCanvas(QWidget):
         self.mode = EMPTY
         self.drawn_nodes: tuple[str, ...] = ()
         self.highlighted: tuple[str, ...] = ()
+        self.hidden_edges = 0  # aggregated edges of the overview not drawn (too many)
         self._items: list[Any] = []
+        self._tips: dict[str, str] = {}
         self.plot = pg.PlotWidget(background="w")
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("bottom")
         self.plot.hideAxis("left")
         self.plot.setMenuEnabled(False)
-        self.scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._tip)
-        self.scatter.sigClicked.connect(self._clicked)
-        self._tips: dict[str, str] = {}
+        # Principals are sized in pixels; accounts of the overview in drawing units (they never overlap).
+        self._pixel_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._tip)
+        self._unit_scatter = pg.ScatterPlotItem(pxMode=False, hoverable=True, tip=self._tip)
+        for scatter in (self._pixel_scatter, self._unit_scatter):
+            scatter.sigClicked.connect(self._clicked)
+        self.scatter = self._pixel_scatter
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -112,17 +85,17 @@ class GraphCanvas(QWidget):
 
         if mode == OVERVIEW:
             parts = [
-                dot("#90a4ae", "account (size: principals)", "■"),
+                dot(ACCOUNT_COLOUR, "account (size: principals)", "■"),
                 dot(OUTSIDE_COLOUR, "outside the organization", "■"),
                 dot("#9e9e9e", "trust edges", "—"),
                 dot(OUTSIDE_COLOUR, "from external accounts, IdPs, *", "—"),
                 dot(ESCALATION_COLOUR, "with escalation", "—"),
                 dot(PATH_COLOUR, "escalation inside the account", "□"),
-                "double-click an account to expand it",
+                "wheel: zoom · double-click an account to expand it",
             ]
         else:
             parts = [dot(KIND_COLOURS[k], k.replace("_", " ")) for k in LEGEND]
-            parts.append(dot(PATH_COLOUR, "highlighted path", "—"))
+            parts += [dot(PATH_COLOUR, "highlighted path", "—"), "wheel: zoom"]
         self.legend.setText("&nbsp;&nbsp; ".join(parts))
 
     # -- common ------------------------------------------------------------------------------------
@@ -131,10 +104,12 @@ class GraphCanvas(QWidget):
         for item in self._items:
             self.plot.removeItem(item)
         self._items = []
-        self.scatter.clear()
+        for scatter in (self._pixel_scatter, self._unit_scatter):
+            scatter.clear()
         self._tips = {}
         self.drawn_nodes = ()
         self.highlighted = ()
+        self.hidden_edges = 0
         self.mode = EMPTY
 
     def _add(self, item: Any) -> None:
@@ -147,16 +122,22 @@ class GraphCanvas(QWidget):
         rect.setBrush(QBrush(QColor(245, 245, 245)))
         rect.setZValue(-10)
         self._add(rect)
-        label = pg.TextItem(title, color="#424242", anchor=(0, 1))
-        label.setFont(_font(8, bold=True))
-        label.setPos(box.x, box.y + box.height)
+        text = elide(title, chars_for(box.width + 1.0, TITLE_HEIGHT))
+        label = scaled_text(
+            text,
+            x=box.x,
+            y=box.y + box.height + TITLE_HEIGHT * 1.2,
+            height=TITLE_HEIGHT,
+            colour="#424242",
+            bold=True,
+        )
         self._add(label)
 
-    def _finish(self, spots: list[dict[str, Any]]) -> None:
-        self.scatter.setData(spots)
-        self.plot.addItem(self.scatter)
-        self._items.append(self.scatter)
-        self.plot.autoRange(padding=0.1)
+    def _finish(self, scatter: Any, spots: list[dict[str, Any]]) -> None:
+        self.scatter = scatter
+        scatter.setData(spots)
+        self._add(scatter)
+        self.plot.autoRange(padding=0.06)
 
     def _tip(self, x: float, y: float, data: Any) -> str:
         return self._tips.get(str(data), str(data))
@@ -195,22 +176,22 @@ class GraphCanvas(QWidget):
             edges.setZValue(-5)
             self._add(edges)
         if len(highlight) > 1:
-            hx = [pos[n][0] for n in highlight if n in pos]
-            hy = [pos[n][1] for n in highlight if n in pos]
-            path_item = pg.PlotDataItem(hx, hy, pen=pg.mkPen(PATH_COLOUR, width=4))
+            path_item = pg.PlotDataItem(
+                [pos[n][0] for n in highlight if n in pos],
+                [pos[n][1] for n in highlight if n in pos],
+                pen=pg.mkPen(PATH_COLOUR, width=4),
+            )
             path_item.setZValue(-1)
             self._add(path_item)
             for u, v in pairwise(highlight):
                 edges_uv = tg.edges_between(u, v)
                 if edges_uv and u in pos and v in pos:
-                    mid = pg.TextItem(
-                        edges_uv[0].technique.replace("+", "+\n"), color=PATH_COLOUR, anchor=(0.5, 1)
-                    )
+                    technique = edges_uv[0].technique.replace("+", "+\n")
+                    mid = pg.TextItem(technique, color=PATH_COLOUR, anchor=(0.5, 1))
                     mid.setPos((pos[u][0] + pos[v][0]) / 2, (pos[u][1] + pos[v][1]) / 2)
                     self._add(mid)
         marked = set(highlight)
         spots = []
-        small = _font(7)
         for n in nodes:
             node = tg.node(n)
             on = n in marked
@@ -225,12 +206,19 @@ class GraphCanvas(QWidget):
                 }
             )
             self._tips[n] = f"{node.label}\n{node.kind.replace('_', ' ')}\n{n}"
-            text = pg.TextItem(_elide(node.label), color=PATH_COLOUR if on else "#212121", anchor=(0.5, -0.3))
-            text.setPos(*pos[n])
-            if not on:
-                text.setFont(small)
+            x, y = pos[n]
+            if on:  # path nodes: pixel-sized, always readable
+                text = pg.TextItem(elide(node.label, 30), color=PATH_COLOUR, anchor=(0.5, -0.3))
+                text.setPos(x, y)
+            else:
+                # Every other column has its label above the node: a label may span two columns.
+                box = layout.boxes.get(node.account_id or "")
+                column = round((x - box.x - PADDING) / X_SPACING) if box is not None else 0
+                top = y + 0.18 + LABEL_HEIGHT if column % 2 else y - 0.18
+                label = elide(node.label, chars_for(2 * X_SPACING - 0.4, LABEL_HEIGHT))
+                text = scaled_text(label, x=x, y=top, height=LABEL_HEIGHT, colour="#212121", centre=True)
             self._add(text)
-        self._finish(spots)
+        self._finish(self._pixel_scatter, spots)
         self.drawn_nodes = tuple(nodes)
         self.highlighted = tuple(highlight)
         self.mode = NEIGHBOURHOOD
@@ -251,18 +239,15 @@ class GraphCanvas(QWidget):
         for key, box in layout.boxes.items():
             self._box(box, box_titles.get(key, key))
         pos = layout.positions
-        accounts = [n for n in overview.nodes.values() if n.account_id]
-        with_labels = len(accounts) <= OVERVIEW_LABEL_LIMIT
+        drawn, labelled = overview_edges_to_draw(overview, selected)
+        self.hidden_edges = len(overview.edges) - len(drawn)
         groups: dict[str, tuple[list[float], list[float]]] = {}
-        labelled = [e for e in overview.edges if selected in (e.source, e.target)] if selected else []
-        if len(overview.edges) <= EDGE_LABEL_LIMIT:
-            labelled = list(overview.edges)
-        for e in overview.edges:
+        for e in drawn:
             if e.source not in pos or e.target not in pos:
                 continue
             style = "escalation" if e.escalation else "outside" if e.source in EXPOSED_GROUPS else "trust"
             if selected in (e.source, e.target):
-                style += "-selected"
+                style = "selected"
             xs, ys = groups.setdefault(style, ([], []))
             xs += [pos[e.source][0], pos[e.target][0]]
             ys += [pos[e.source][1], pos[e.target][1]]
@@ -270,19 +255,18 @@ class GraphCanvas(QWidget):
             "trust": pg.mkPen(150, 150, 150, 110, width=1),
             "outside": pg.mkPen(OUTSIDE_COLOUR, width=1.5),
             "escalation": pg.mkPen(ESCALATION_COLOUR, width=2.5),
+            "selected": pg.mkPen(SELECTED_COLOUR, width=2.5),
         }
         for style, (xs, ys) in groups.items():
-            base = style.removesuffix("-selected")
-            pen = pg.mkPen(SELECTED_COLOUR, width=3) if style.endswith("-selected") else pens[base]
-            item = pg.PlotDataItem(xs, ys, connect="pairs", pen=pen)
-            item.setZValue(-4 if style.endswith("-selected") else -5)
+            item = pg.PlotDataItem(xs, ys, connect="pairs", pen=pens[style])
+            item.setZValue(-4 if style == "selected" else -5)
             self._add(item)
         for e in labelled:
             if e.source in pos and e.target in pos:
                 (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
                 # At 40 % of the way from the source: the labels of A->B and B->A do not collide.
                 text = pg.TextItem(e.describe(), color="#37474f", anchor=(0.5, 0.5))
-                text.setFont(_font(7))
+                text.setFont(font(7))
                 text.setPos(x1 + 0.4 * (x2 - x1), y1 + 0.4 * (y2 - y1))
                 self._add(text)
         spots = []
@@ -291,11 +275,11 @@ class GraphCanvas(QWidget):
             if n.id not in pos:
                 continue
             escalating = n.internal.get("escalation", 0)
-            size = 12 + 18 * math.sqrt(len(n.members) / max(biggest, 1))
-            colour = "#90a4ae" if n.account_id else OUTSIDE_COLOUR
-            pen = pg.mkPen(PATH_COLOUR, width=3) if escalating else pg.mkPen("w", width=1)
+            size = 0.45 + 0.75 * math.sqrt(len(n.members) / max(biggest, 1))
+            pen = pg.mkPen(PATH_COLOUR, width=2) if escalating else pg.mkPen("w", width=1)
             if n.id == selected:
                 pen = pg.mkPen(SELECTED_COLOUR, width=4)
+            colour = ACCOUNT_COLOUR if n.account_id else OUTSIDE_COLOUR
             spots.append(
                 {
                     "pos": pos[n.id],
@@ -307,17 +291,30 @@ class GraphCanvas(QWidget):
                 }
             )
             counts = ", ".join(f"{c} {k.replace('_', ' ')}" for k, c in n.kinds.items())
-            self._tips[n.id] = f"{n.label}\n{n.account_id or ''}\n{counts}".replace("\n\n", "\n")
-            if with_labels or not n.account_id or n.id == selected:
-                sub = n.account_id or f"{len(n.members)} node(s)"
-                extra = f"\n{escalating} escalation inside" if escalating else ""
-                text = pg.TextItem(f"{n.label}\n{sub}{extra}", color="#212121", anchor=(0.5, -0.25))
-                text.setFont(_font(7, bold=n.id == selected))
-                text.setPos(*pos[n.id])
-                self._add(text)
-        self._finish(spots)
+            self._tips[n.id] = "\n".join(x for x in (n.label, n.account_id, counts) if x)
+            room = 3.2 if n.account_id else 8.0  # outside groups sit alone on the ring
+            lines = [
+                elide(n.label, chars_for(room, ACCOUNT_LABEL_HEIGHT)),
+                n.account_id or f"{len(n.members)} node(s)",
+            ]
+            if escalating:
+                lines.append(f"{escalating} escalation inside")
+            x, y = pos[n.id]
+            colour = SELECTED_COLOUR if n.id == selected else "#212121"
+            self._add(
+                scaled_text(
+                    "\n".join(lines),
+                    x=x,
+                    y=y - size / 2 - 0.1,
+                    height=ACCOUNT_LABEL_HEIGHT,
+                    colour=colour,
+                    bold=n.id == selected,
+                    centre=True,
+                )
+            )
+        self._finish(self._unit_scatter, spots)
         self.drawn_nodes = tuple(n for n in overview.nodes if n in pos)
         self.mode = OVERVIEW
 
 
-__all__ = ["EMPTY", "KIND_COLOURS", "NEIGHBOURHOOD", "OVERVIEW", "PATH_COLOUR", "GraphCanvas"]
+__all__ = ["EMPTY", "NEIGHBOURHOOD", "OVERVIEW", "GraphCanvas"]

@@ -164,9 +164,11 @@ class DrawingController(QObject):
         self.canvas.draw_overview(ov, layout, titles, selected=selected)
         self.overview = ov
         accounts = sum(1 for n in ov.nodes.values() if n.account_id)
+        hidden = self.canvas.hidden_edges
+        shown = f" ({hidden} not drawn: click an account for its own)" if hidden else ""
         self.status.emit(
             f"Organization overview: {accounts} accounts, {len(ov.nodes) - accounts} outside group(s), "
-            f"{len(ov.edges)} aggregated edges ({self.node_filter.describe()}). "
+            f"{len(ov.edges)} aggregated edges{shown}; {self.node_filter.describe()}. "
             "Click an account for its edges, double-click to expand it."
         )
         self.drawn.emit()
