@@ -103,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except KeyError as exc:
             raise CliError(str(exc.args[0] if exc.args else exc)) from exc
+        progress.note(f"writing {len(result.lost)} lost permission(s), {len(result.cut_paths)} cut path(s)")
     return _print(args, tg, result, target)
 
 
