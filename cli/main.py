@@ -21,6 +21,9 @@ COMMAND_MODULES = (
     "cli.paths_cmd",
     "cli.scpwhatif_cmd",
 )
+# Commands that only read a snapshot and print an analysis (main.py skips the interpreter's
+# teardown after them: see its ``_exit``).
+ANALYSIS_COMMANDS = frozenset({"simulate", "paths", "scp-whatif", "exposure", "path"})
 COMMANDS = (
     "profiles",
     "login",
