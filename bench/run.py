@@ -22,6 +22,10 @@ Figures:
   same requests again on that engine), the time and peak memory of ``build_trust_graph`` with
   every escalation edge, and the time of "who can reach admin in account X" (the slowest and
   the median over a sample of accounts, plus the management account).
+- ``network`` (issue 5), on the Inventory built in the same process (timed apart): the network
+  index (``analysis.network.build_network_index``), then the whole-organization internet exposure
+  (``internet_exposure``: every interface, directly and through load balancers) and the network
+  findings, with their counts; the peak memory after each.
 
 Timings are never asserted anywhere; they are printed.
 """
@@ -41,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-STEPS = ("collection", "generate", "open", "ou-tree", "inventory", "iam")
+STEPS = ("collection", "generate", "open", "ou-tree", "inventory", "iam", "network")
 OUT_DIR = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -254,6 +258,62 @@ def step_iam(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def step_network(args: argparse.Namespace) -> dict[str, Any]:
+    from collections import Counter
+
+    from analysis.model.inventory import build_inventory
+    from snapshot import Snapshot
+
+    try:
+        from analysis.network import build_network_index, internet_exposure
+        from analysis.network.findings import network_findings
+    except ImportError as exc:  # the engine of a colleague, not written yet
+        return {"available": False, "reason": f"analysis.network: {exc}"}
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    snap = Snapshot.open(snapshot_path(args.accounts))
+    inventory = build_inventory(snap)
+    snap.close()
+    inventory_s, inventory_mb = time.perf_counter() - t0, _peak_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
+    index = build_network_index(inventory)
+    index_s = time.perf_counter() - t0
+    index_mb = _peak_mb()
+    t1 = time.perf_counter()
+    report = internet_exposure(inventory, index=index)
+    exposure_s, cpu = time.perf_counter() - t1, time.process_time() - c0
+    exposure_mb = _peak_mb()
+    t0 = time.perf_counter()
+    findings = network_findings(inventory, report)
+    findings_s = time.perf_counter() - t0
+    exposures = report.exposures
+    return {
+        "available": True,
+        "baseline_mb": baseline,
+        "inventory_seconds": inventory_s,
+        "inventory_peak_mb": inventory_mb,
+        "index_seconds": index_s,
+        "index_peak_mb": index_mb,
+        "exposure_seconds": exposure_s,
+        "cpu_seconds": cpu,  # index + exposure, this process's CPU time
+        "exposure_peak_mb": exposure_mb,
+        "engine_seconds": report.seconds,
+        "interfaces_checked": report.interfaces_checked,
+        "interfaces_total": len(inventory.network.network_interfaces),
+        "exposures": len(exposures),
+        "interfaces_exposed": len({e.network_interface_id for e in exposures}),
+        "accounts_exposed": len({e.account_id for e in exposures}),
+        "via_load_balancer": sum(1 for e in exposures if e.via == "load_balancer"),
+        "management_exposures": sum(1 for e in exposures if e.management),
+        "open_rules": len(report.open_rules),
+        "open_rules_reachable": sum(1 for r in report.open_rules if r.reachable_on),
+        "not_assessed": len(report.not_assessed),
+        "findings_seconds": findings_s,
+        "findings": dict(Counter(f"{f.kind}:{f.status}" for f in findings)),
+        "peak_mb": _peak_mb(),
+    }
+
+
 def step_collection(args: argparse.Namespace) -> dict[str, Any]:
     """Runner vs bare botocore against the fake endpoint at ``AWS_ENDPOINT_URL``."""
     import botocore.session
@@ -369,6 +429,7 @@ STEP_FUNCTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "ou-tree": step_ou_tree,
     "inventory": step_inventory,
     "iam": step_iam,
+    "network": step_network,
 }
 
 
@@ -539,6 +600,27 @@ def figure_iam(args: argparse.Namespace) -> str:
     )
 
 
+def figure_network(args: argparse.Namespace) -> str:
+    r = _run_step("network", args)
+    if "failed" in r:
+        return f"network: {r['failed']}"
+    if not r.get("available"):
+        return f"network: not available yet ({r['reason']})"
+    total = r["index_seconds"] + r["exposure_seconds"]
+    findings = ", ".join(f"{k} {v}" for k, v in sorted(r["findings"].items()))
+    return (
+        f"internet exposure, whole organization: {total:.1f} s (index {r['index_seconds']:.1f} s, exposure "
+        f"{r['exposure_seconds']:.1f} s; CPU {r['cpu_seconds']:.1f} s), peak {r['exposure_peak_mb']:.0f} MB "
+        f"(was {r['inventory_peak_mb']:.0f} MB with the Inventory; baseline {r['baseline_mb']:.0f} MB; "
+        f"Inventory first: {r['inventory_seconds']:.1f} s)\n"
+        f"  {r['interfaces_checked']} of {r['interfaces_total']} interfaces checked: {r['exposures']} exposures on "
+        f"{r['interfaces_exposed']} interfaces in {r['accounts_exposed']} accounts ({r['via_load_balancer']} through "
+        f"load balancers, {r['management_exposures']} on management ports); {r['open_rules']} open rules, "
+        f"{r['open_rules_reachable']} reachable; {r['not_assessed']} not assessed\n"
+        f"  network findings: {r['findings_seconds']:.1f} s: {findings}"
+    )
+
+
 FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "collection": figure_collection,
     "generate": figure_generate,
@@ -546,6 +628,7 @@ FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "ou-tree": figure_ou_tree,
     "inventory": figure_inventory,
     "iam": figure_iam,
+    "network": figure_network,
 }
 
 
@@ -582,7 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(STEP_FUNCTIONS[args.step](args)), flush=True)
         return 0
     steps = [args.only] if args.only else list(STEPS)
-    needs_file = any(s in ("open", "ou-tree", "inventory", "iam") for s in steps)
+    needs_file = any(s in ("open", "ou-tree", "inventory", "iam", "network") for s in steps)
     if needs_file and "generate" not in steps and not snapshot_path(args.accounts).exists():
         steps.insert(0, "generate")
     for name in steps:
