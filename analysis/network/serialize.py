@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from analysis.network.findings import NetworkFinding
 from analysis.network.results import (
     Endpoint,
     Exposure,
@@ -134,3 +135,8 @@ def path_result_json(result: PathResult) -> dict[str, Any]:
 
 def vpc_link_json(link: VpcLink) -> dict[str, Any]:
     return _record_json(link)
+
+
+def network_finding_json(finding: NetworkFinding) -> dict[str, Any]:
+    """A network finding (analysis.network.findings): every field; ``not_assessed`` an object or null."""
+    return _record_json(finding)

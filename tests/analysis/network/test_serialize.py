@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
+from analysis.network.findings import NOT_ASSESSED, NetworkFinding
 from analysis.network.results import (
     ALLOW,
     DENY,
@@ -34,6 +35,7 @@ from analysis.network.serialize import (
     FORMAT_VERSION,
     exposure_report_json,
     hop_json,
+    network_finding_json,
     path_result_json,
     port_range_json,
     to_jsonable,
@@ -257,3 +259,41 @@ def test_to_jsonable_scalars_and_containers() -> None:
     assert to_jsonable({1: (1, 2), "s": {"b", "a"}}) == {"1": [1, 2], "s": ["a", "b"]}
     assert to_jsonable(float("inf")) == "inf" and to_jsonable(1.5) == 1.5
     assert to_jsonable(ipaddress.ip_address("10.0.0.1")) == "10.0.0.1"
+
+
+def test_network_finding_with_hops_and_a_not_assessed_one() -> None:
+    reachable = NetworkFinding(
+        kind="management_port_reachable",
+        severity="high",
+        account_id=ACCT,
+        region=REGION,
+        resource=ENI_ARN,
+        resource_id="eni-1",
+        title="SSH reachable from the internet",
+        detail="...",
+        call_ids=(3, 4),
+        hops=HOPS,
+    )
+    out = json.loads(json.dumps(network_finding_json(reachable)))
+    assert out["call_ids"] == [3, 4] and out["status"] == "fail" and out["not_assessed"] is None
+    assert [h["kind"] for h in out["hops"]][:2] == [INTERNET, INTERNET_GATEWAY]
+    gap = NotAssessed(account_id=ACCT, region=REGION, what="VPC flow logs", reason="denied")
+    unknown = NetworkFinding(
+        kind="vpc_without_flow_logs",
+        severity="medium",
+        account_id=ACCT,
+        region=REGION,
+        resource="",
+        resource_id="",
+        title="Not assessed: VPC flow logs",
+        detail="denied",
+        status=NOT_ASSESSED,
+        not_assessed=gap,
+    )
+    out = network_finding_json(unknown)
+    assert out["status"] == NOT_ASSESSED and out["not_assessed"] == {
+        "account_id": ACCT,
+        "region": REGION,
+        "what": "VPC flow logs",
+        "reason": "denied",
+    }
