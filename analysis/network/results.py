@@ -147,6 +147,9 @@ class OpenRule:
     source_cidr: str
     attached_to: tuple[str, ...]  # network interface ids using the group
     reachable_on: tuple[str, ...]  # the interfaces actually reachable through this rule (path level)
+    # Load balancers using the group (their node interfaces are often not collected): a rule on an
+    # internet-facing balancer's group makes its targets reachable_on through the balancer.
+    load_balancer_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
