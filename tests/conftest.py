@@ -52,3 +52,11 @@ def moto_server(moto_server_session: MotoServer, monkeypatch: pytest.MonkeyPatch
     moto_server_session.reset()
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server_session.url)
     yield moto_server_session
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organization's snapshot, built once per test session (seeded in moto, ~30 s)."""
+    from collectors.demo.build import build_demo_snapshot
+
+    return build_demo_snapshot(tmp_path_factory.mktemp("demo-session") / "demo.snapshot")

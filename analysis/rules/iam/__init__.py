@@ -1,0 +1,3 @@
+"""IAM controls (root user, password policy, users and credentials, policies, administrators, trust)."""
+
+CONTROL_MODULES = ("iam_root_mfa",)
