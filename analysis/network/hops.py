@@ -79,7 +79,7 @@ def address_hop(
 ) -> Hop:
     return Hop(
         kind=ADDRESS,
-        component_id=public or private or eni.network_interface_id,
+        component_id=public or eni.network_interface_id,
         arn=eni.arn,
         account_id=eni.account_id,
         region=eni.region,
