@@ -294,3 +294,61 @@ def build_analysis_job(snapshot: Snapshot) -> Job:
         return AnalysisBundle(inventory=inventory, engine=engine, trust_graph=graph, actions=actions)
 
     return job
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkBundle:
+    """The network analysis of the open snapshot: every exposure, the VPC links, the index for paths."""
+
+    inventory: Any  # analysis.model.inventory.Inventory
+    index: Any  # analysis.network.NetworkIndex
+    report: Any  # analysis.network.results.ExposureReport
+    links: tuple[Any, ...]  # analysis.network.results.VpcLink
+
+
+def build_network_job(snapshot: Snapshot, *, inventory: Any = None) -> Job:
+    """A job that runs the whole-organization network analysis (exposure and VPC links).
+
+    Independent of the trust graph: it reads the Inventory itself unless given one already built
+    (the analysis bundle's). Returns None when cancelled.
+    """
+
+    def job(progress: Progress, cancelled: Cancelled) -> NetworkBundle | None:
+        from analysis.model.inventory import InventoryCancelled, build_inventory
+        from analysis.network import (
+            NetworkAnalysisCancelled,
+            build_network_index,
+            internet_exposure,
+            vpc_connectivity,
+        )
+
+        inv = inventory
+        if inv is None:
+            try:
+                inv = build_inventory(
+                    snapshot,
+                    progress=lambda done, total, message: progress(f"inventory {done}/{total}: {message}"),
+                    cancelled=cancelled,
+                )
+            except InventoryCancelled:
+                return None
+        if cancelled():
+            return None
+        progress("indexing subnets, route tables, network ACLs and security groups")
+        index = build_network_index(inv)
+        try:
+            report = internet_exposure(
+                inv,
+                index=index,
+                progress=lambda done, total, message: progress(f"exposure {done}/{total}: {message}"),
+                cancelled=cancelled,
+            )
+        except NetworkAnalysisCancelled:
+            return None
+        if cancelled():
+            return None
+        progress("connectivity between VPCs")
+        links = tuple(vpc_connectivity(inv, index=index))
+        return NetworkBundle(inventory=inv, index=index, report=report, links=links)
+
+    return job

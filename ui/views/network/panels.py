@@ -1,0 +1,211 @@
+"""The network view's panels: the account → region → VPC tree, the exposures list, a path's hops."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from analysis.network.results import Exposure, Hop, NotAssessed
+from ui.models.network_models import (
+    CRITICAL,
+    HIGH,
+    KEY_ROLE,
+    ExposureFilterProxy,
+    ExposureTableModel,
+    HopTableModel,
+    NetworkTreeModel,
+    NetworkTreeProxy,
+    account_label,
+    severity,
+)
+
+if TYPE_CHECKING:
+    from analysis.model.inventory import Inventory
+    from analysis.network.results import ExposureReport
+
+MAX_GAPS_LISTED = 6
+
+
+def gap_text(inventory: Inventory, gap: NotAssessed) -> str:
+    """ "network ACLs in prod (1111) us-east-1: access denied (DescribeNetworkAcls)"."""
+    return f"{gap.what} in {account_label(inventory, gap.account_id)} {gap.region}: {gap.reason}"
+
+
+def make_table(model: Any) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _column(layout_parent: QWidget, *widgets: QWidget) -> None:
+    layout = QVBoxLayout(layout_parent)
+    layout.setContentsMargins(2, 2, 2, 2)
+    for i, w in enumerate(widgets):
+        layout.addWidget(w, 1 if i == len(widgets) - 1 else 0)
+
+
+class VpcTreePanel(QWidget):
+    """The tree with its filter. ``chosen(key)``: an account, region or VPC row became current, with its
+    ``KEY_ROLE`` ("account"|"region"|"vpc", account, region, vpc) and whether the user chose it."""
+
+    chosen = Signal(object, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quiet = False
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter accounts, regions, VPCs (name or id)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.model = NetworkTreeModel(self)
+        self.proxy = NetworkTreeProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_edit.textChanged.connect(self._filter)
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        _column(self, self.filter_edit, self.tree)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        if header.count() >= 2:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+    def set_inventory(
+        self,
+        inventory: Inventory | None,
+        *,
+        exposures: Sequence[Exposure] = (),
+        not_assessed: Sequence[NotAssessed] = (),
+    ) -> None:
+        self.model.set_inventory(inventory, exposures=exposures, not_assessed=not_assessed)
+        self._fit_columns()  # the model's reset dropped the sections' modes
+        self.tree.expandToDepth(0)
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.tree.expandAll()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = current.data(KEY_ROLE) if current.isValid() else None
+        if key:
+            self.chosen.emit(key, not self._quiet)
+
+    def select_vpc(self, vpc_id: str, *, quiet: bool = False) -> bool:
+        """Make a VPC current (clearing a filter that hides it); False when the tree does not list it.
+        ``quiet``: ``chosen`` says the program chose it, not the user."""
+        for index in self.model.vpc_indexes():
+            if index.data(KEY_ROLE)[3] != vpc_id:
+                continue
+            proxy_index = self.proxy.mapFromSource(index)
+            if not proxy_index.isValid():
+                self.filter_edit.clear()
+                proxy_index = self.proxy.mapFromSource(index)
+            self._quiet = quiet
+            try:
+                self.tree.selectionModel().setCurrentIndex(
+                    proxy_index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+            finally:
+                self._quiet = False
+            self.tree.scrollTo(proxy_index)
+            return True
+        return False
+
+
+class ExposuresPanel(QWidget):
+    """The summary, what was not assessed, and the sortable exposures; ``chosen(exposure)`` on selection."""
+
+    chosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ExposureTableModel(self)
+        self.proxy = ExposureFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = make_table(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ExposureTableModel.COL_SEVERITY, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.gaps_label = QLabel()
+        self.gaps_label.setWordWrap(True)
+        self.gaps_label.setStyleSheet("color: #c62828;")
+        _column(self, self.summary_label, self.gaps_label, self.table)
+
+    def set_report(self, report: ExposureReport | None, inventory: Inventory | None) -> None:
+        self.model.set_exposures(report.exposures if report is not None else (), inventory=inventory)
+        self.proxy.set_scope()
+        self.table.resizeColumnsToContents()
+        if report is None or inventory is None:
+            self.summary_label.setText("")
+            self.gaps_label.setVisible(False)
+            return
+        levels = [severity(e) for e in report.exposures]
+        interfaces = len({e.network_interface_id for e in report.exposures})
+        self.summary_label.setText(
+            f"{len(report.exposures)} exposure(s) on {interfaces} interface(s) "
+            f"({levels.count(CRITICAL)} critical, {levels.count(HIGH)} high); "
+            f"{report.interfaces_checked} interfaces checked in {report.seconds:.1f} s."
+            + "".join(f"\n{note}" for note in report.notes)
+        )
+        gaps = [gap_text(inventory, g) for g in report.not_assessed]
+        more = f"\n… and {len(gaps) - MAX_GAPS_LISTED} more" if len(gaps) > MAX_GAPS_LISTED else ""
+        self.gaps_label.setText("Not assessed: " + "\n".join(gaps[:MAX_GAPS_LISTED]) + more)
+        self.gaps_label.setVisible(bool(gaps))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            exposure = self.model.exposure(self.proxy.mapToSource(current).row())
+            if exposure is not None:
+                self.chosen.emit(exposure)
+
+    def select_row(self, row: int) -> Exposure | None:
+        """Select the exposure on ``row`` of the sorted, scoped list (``chosen`` follows)."""
+        index = self.proxy.index(row, 0)
+        if not index.isValid():
+            return None
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(row)
+        return self.model.exposure(self.proxy.mapToSource(index).row())
+
+
+class HopsPanel(QWidget):
+    """What is shown (one sentence) and its hops: component, direction, verdict, the deciding rule."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HopTableModel(self)
+        self.table = make_table(self.model)
+        self.title = QLabel("Hops: select an exposure or run a path query.")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        _column(self, self.title, self.table)
+
+    def set_hops(self, hops: Sequence[Hop], *, drawn: Sequence[bool] = (), title: str = "") -> None:
+        self.model.set_hops(hops, drawn=drawn)
+        self.table.resizeColumnsToContents()
+        self.title.setText(title or "Hops: select an exposure or run a path query.")
