@@ -12,9 +12,9 @@ crossed are checked both ways, security groups outbound (their responses are all
 from __future__ import annotations
 
 from analysis.network.addresses import Net
-from analysis.network.hops import address_hop, gateway_hop, internet_hop, nat_hop
+from analysis.network.hops import address_hop, gateway_hop, internet_hop, missing_hop, nat_hop
 from analysis.network.index import NetworkIndex
-from analysis.network.legs import Side, groups_out, missing_hop
+from analysis.network.legs import Side, groups_out
 from analysis.network.results import INBOUND, OUTBOUND, ROUTE_TABLE
 from analysis.network.routes import lookup, route_hop
 from analysis.network.security_groups import Remote

@@ -26,6 +26,15 @@ from analysis.network.results import (
     VPC_PEERING,
     Hop,
 )
+from analysis.network.trace import Trace
+
+
+def missing_hop(kind: str, component: str, rule: str, trace: Trace) -> Hop:
+    trace.note(rule)
+    return Hop(
+        kind=kind, component_id=component, arn=None, account_id=None, region=None,
+        direction="", verdict=DENY, rule=rule,
+    )  # fmt: skip
 
 
 def verdict(allowed: bool) -> str:

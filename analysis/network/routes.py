@@ -119,13 +119,10 @@ def route_hop(
 ) -> Hop:
     """The route table's hop: the route used for ``dest`` (or its absence), and why it passes or not."""
     t = table.table
-    association = (
-        f"{subnet_id}'s route table" + ("" if subnet_id in t.subnet_ids else " (the VPC's main table)")
-        if subnet_id
-        else "route table"
-    )
+    main = bool(subnet_id) and subnet_id not in t.subnet_ids  # "Subnet route tables": the fallback
     if found is None:
-        rule = f"no route to {dest.text} in {association}"
+        where = f"{subnet_id}'s route table" if subnet_id else "the route table"
+        rule = f"no route to {dest.text} in {where}"
         detail: dict[str, object] = {"destination": dest.text, "route": None}
     else:
         route, net = found
@@ -141,10 +138,13 @@ def route_hop(
             "state": route.route.state,
             "matched": dest.text,
         }
+    if main:
+        rule = f"{rule} [the VPC's main table: {subnet_id} has no explicit association]"
     if why:
         rule = f"{rule}: {why}"
     if subnet_id:
         detail["subnet_id"] = subnet_id
+        detail["main_table"] = main
     return Hop(
         kind=ROUTE_TABLE,
         component_id=t.route_table_id,

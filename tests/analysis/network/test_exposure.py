@@ -5,10 +5,12 @@ Every test names the AWS documentation it follows (VPC User Guide unless said ot
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from analysis.model.coverage import CoverageState
 from analysis.model.inventory import Inventory
 from analysis.network import NetworkAnalysisCancelled, build_network_index, internet_exposure
 from analysis.network.results import (
@@ -320,3 +322,28 @@ def test_progress_and_cancel(tmp_path: Path) -> None:
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
     with pytest.raises(NetworkAnalysisCancelled):
         internet_exposure(inventory, cancelled=lambda: True)
+
+
+def test_ip_targets_receive_on_the_interface_holding_the_address(tmp_path: Path) -> None:
+    """ELB "Register targets": an IP target is the interface holding that address."""
+    t = Topology()
+    alb_topology(t)
+    lb = next(iter(t.lbs))
+    t.sg("sg-alb", "vpc-w", [sg_rule("tcp", 80), sg_rule("tcp", 8443)])
+    t.listener(lb, 8443, t.target_group("ip-tg", "vpc-w", 8080, ["10.20.10.5"], target_type="ip"))
+    _, report = run(t, tmp_path)
+    listeners = {e.listener_ports.label() for e in exposures_of(report, "eni-app") if e.listener_ports}
+    assert listeners == {"tcp/80", "tcp/8443"}
+
+
+def test_balancer_listeners_not_answered_are_not_assessed(tmp_path: Path) -> None:
+    """ "Not collected is not empty": a balancer whose listeners were not answered is reported."""
+    t = Topology()
+    alb_topology(t)
+    lb = next(iter(t.lbs))
+    denied = CoverageState(state="denied", reason="elbv2:DescribeListeners was denied (AccessDenied)")
+    t.lbs[lb] = dataclasses.replace(t.lbs[lb], listeners_state=denied, listener_arns=())
+    _, report = run(t, tmp_path)
+    assert exposures_of(report, "eni-app") == []
+    (gap,) = report.not_assessed
+    assert gap.what == "listeners of load balancer web" and "denied" in gap.reason

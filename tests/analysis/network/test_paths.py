@@ -305,3 +305,38 @@ def test_any_port_lists_the_reachable_ranges(tmp_path: Path) -> None:
     two_subnets(t)
     result = path(t.inventory(tmp_path), "internet", "i-1")
     assert result.reachable and "ports 22" in result.explanation
+
+
+def test_group_reference_across_a_peering_in_one_region(tmp_path: Path) -> None:
+    """ "Security group rules" / VPC Peering Guide, "Reference peer security groups": a rule may
+    reference a group of the peered VPC (same region)."""
+    t = Topology()
+    peered(t)
+    t.sg("sg-b", "vpc-b", [sg_rule("tcp", 5432, group="sg-a")])
+    inv = t.inventory(tmp_path)
+    assert path(inv, "eni-a", "eni-b", 5432).reachable
+    denied = path(inv, "eni-c", "eni-b", 5432)
+    assert denied.blocked_by is not None and denied.blocked_by.kind == SECURITY_GROUP
+
+
+def test_prefix_list_in_a_group_rule_stands_for_its_entries(tmp_path: Path) -> None:
+    """ "Managed prefix lists": a rule referencing a list matches its entries' addresses."""
+    t = Topology()
+    two_subnets(t)
+    t.prefix_list("pl-office", ["198.51.100.0/24"])
+    t.sg("sg-1", "vpc-a", [sg_rule("tcp", 22, prefix_list="pl-office")])
+    inv = t.inventory(tmp_path)
+    allowed = path(inv, "198.51.100.7", "i-1", 22)
+    assert allowed.reachable and "pl-office" in allowed.hops[-2].rule
+    assert not path(inv, "192.0.2.7", "i-1", 22).reachable
+    assert not path(inv, "internet", "i-1", 22).reachable  # not open to any address
+
+
+def test_subnet_endpoint_and_the_main_route_table(tmp_path: Path) -> None:
+    """ "Subnet route tables": a subnet without an explicit association uses the main table."""
+    t = Topology()
+    peered(t)
+    result = path(t.inventory(tmp_path), "subnet-a", "eni-b", 22)
+    assert result.reachable and "security groups are not evaluated" in " ".join(result.notes)
+    table_hop = next(h for h in result.hops if h.kind == ROUTE_TABLE)
+    assert table_hop.component_id == "rtb-main-vpc-a" and "the VPC's main table" in table_hop.rule
