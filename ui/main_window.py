@@ -25,6 +25,7 @@ from ui.dialogs.collect_wizard import CollectWizard
 from ui.dialogs.open_errors import OpenErrorDialog, TamperedDialog
 from ui.views.coverage_view import CoverageView
 from ui.views.manifest_view import ManifestView
+from ui.views.network import NetworkView
 from ui.views.ou_tree_view import OuTreeView
 from ui.views.scp_whatif_view import ScpWhatIfView
 from ui.views.simulator_view import SimulatorView
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.simulator_view, "Simulator")
         self.whatif_view = ScpWhatIfView()
         self.tabs.addTab(self.whatif_view, "SCP what-if")
+        self.network_view = NetworkView()  # its analysis runs in its own worker, on first show
+        self.tabs.addTab(self.network_view, "Network")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.empty_label = QLabel(
@@ -281,6 +284,9 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() in (self.trust_view, self.simulator_view, self.whatif_view):
             self.ensure_analysis()
+        if self.tabs.currentWidget() is self.network_view and self.loaded is not None:
+            inventory = self.analysis.inventory if self.analysis is not None else None
+            self.network_view.analyse(self.loaded.snapshot, inventory=inventory)
 
     def ensure_analysis(self) -> None:
         """Build the analysis of the open snapshot in a worker, once; progress shows in the analysis tabs."""
@@ -331,6 +337,7 @@ class MainWindow(QMainWindow):
 
     def close_snapshot(self) -> None:
         self._stop_analysis()
+        self.network_view.clear()  # waits for its worker: it reads the snapshot about to be closed
         if self.loaded is not None:
             self.loaded.snapshot.close()
             self.loaded = None

@@ -9,10 +9,11 @@ blocked path query. ``test_network_view_engine`` runs the same view on the real 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from analysis.model.inventory import Inventory, build_inventory
 from analysis.model.network import Instance, Subnet
@@ -40,6 +41,7 @@ from analysis.network.results import (
 )
 from collectors.demo.build import build_demo_snapshot
 from snapshot import Snapshot
+from ui.main_window import MainWindow
 from ui.models.network_models import (
     CRITICAL,
     HIGH,
@@ -54,16 +56,30 @@ from ui.models.network_models import (
 from ui.views.network import NetworkView
 from ui.views.network.hops import PathSides, hop_keys, sides_of_interface
 from ui.views.network.layout import layout_vpc
-from ui.workers import NetworkBundle
+from ui.workers import NetworkBundle, build_network_job
 
 TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="module")
-def inventory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inventory]:
-    path = build_demo_snapshot(tmp_path_factory.mktemp("demo-network-view") / "demo.snapshot")
-    with Snapshot.open(path) as snap:
-        yield build_inventory(snap)
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_snapshot(tmp_path_factory.mktemp("demo-network-view") / "demo.snapshot")
+
+
+@pytest.fixture(scope="module")
+def inventory(demo_path: Path) -> Inventory:
+    with Snapshot.open(demo_path) as snap:
+        return build_inventory(snap)
+
+
+@pytest.fixture(scope="module")
+def engine_bundle(demo_path: Path) -> NetworkBundle:
+    """The real engine's answers, through the job the window runs (reading the snapshot itself)."""
+    said: list[object] = []
+    with Snapshot.open(demo_path) as snap:
+        bundle = build_network_job(snap)(said.append, lambda: False)
+    assert isinstance(bundle, NetworkBundle) and said  # progress was reported
+    return bundle
 
 
 # -- records built by hand from the demo Inventory ---------------------------------------------------
@@ -553,3 +569,150 @@ def test_models_pass_the_model_tester(qtmodeltester: Any, inventory: Inventory) 
     proxy.setSourceModel(tree)
     proxy.setFilterFixedString("hub")
     qtmodeltester.check(proxy)
+
+
+# -- the real engine's answers on the demo organization --------------------------------------------------------
+
+
+@pytest.fixture
+def engine_view(qtbot: Any, engine_bundle: NetworkBundle) -> Iterator[NetworkView]:
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(1500, 950)
+    v.set_bundle(engine_bundle)
+    yield v
+    v.wait_idle()
+
+
+def _row_of(view: NetworkView, eni: str, port: int, via: str = "direct") -> int:
+    proxy = view.exposures.proxy
+    for row in range(proxy.rowCount()):
+        e = view.exposures.model.exposure(proxy.mapToSource(proxy.index(row, 0)).row())
+        if e is not None and (e.network_interface_id, e.ports.from_port, e.via) == (eni, port, via):
+            return row
+    raise AssertionError(f"no exposure of {eni} on {port} via {via}")
+
+
+def test_engine_exposures_listed_with_the_truly_exposed_host_first(
+    engine_view: NetworkView, inventory: Inventory
+) -> None:
+    exposed = instance(inventory, "hub-web-exposed")
+    first = engine_view.exposures.model.exposure(
+        engine_view.exposures.proxy.mapToSource(engine_view.exposures.proxy.index(0, 0)).row()
+    )
+    assert first is not None and first.instance_id == exposed.instance_id and first.ports.from_port == 22
+    assert engine_view.exposures.proxy.index(0, ExposureTableModel.COL_SEVERITY).data() == CRITICAL
+    listed = {
+        engine_view.exposures.model.exposure(r).instance_id  # type: ignore[union-attr]
+        for r in range(engine_view.exposures.model.rowCount())
+    }
+    for trap in ("hub-app-behind-nat", "hub-web-nacl-denied", "hub-web-no-public-ip"):
+        assert instance(inventory, trap).instance_id not in listed
+    assert instance(inventory, "web-app-nowaf").instance_id in listed  # only through the load balancers
+
+
+def test_engine_exposure_hops_land_on_the_right_tags(engine_view: NetworkView, inventory: Inventory) -> None:
+    inst = instance(inventory, "hub-web-exposed")
+    subnet = subnet_of(inventory, inst)
+    eni = inst.network_interface_ids[0]
+    exposure = engine_view.select_exposure(_row_of(engine_view, eni, 22))
+    assert exposure is not None
+    lit = engine_view.canvas.highlighted
+    assert engine_view.canvas.hop_keys[0] == "internet" and engine_view.canvas.hop_keys[-1] == eni
+    assert None not in engine_view.canvas.hop_keys  # every hop is on the drawing
+    assert {
+        f"{subnet.route_table_id}@{subnet.subnet_id}",
+        f"{subnet.network_acl_id}@{subnet.subnet_id}",
+        f"{inst.security_group_ids[0]}@{eni}",
+    } <= set(lit)
+    assert engine_view.canvas.blocked_key is None
+    assert all(
+        engine_view.hops.model.index(r, HopTableModel.COL_VERDICT).data() == ALLOW
+        for r in range(engine_view.hops.model.rowCount())
+    )
+
+
+def test_engine_load_balancer_exposure_lights_the_lb_and_its_group(
+    engine_view: NetworkView, inventory: Inventory
+) -> None:
+    target = instance(inventory, "web-app-waf")
+    eni = target.network_interface_ids[0]
+    exposure = engine_view.select_exposure(_row_of(engine_view, eni, 8080, "load_balancer"))
+    assert exposure is not None and exposure.load_balancer_arn is not None
+    lb = inventory.load_balancers.load_balancers[exposure.load_balancer_arn]
+    lit = engine_view.canvas.highlighted
+    assert lb.arn in lit and f"{lb.security_group_ids[0]}@{lb.arn}" in lit
+    assert f"{target.security_group_ids[0]}@{eni}" in lit and engine_view.canvas.hop_keys[-1] == eni
+    lb_subnet_tags = [k for k in lit if k.startswith("rtb-") and k.split("@")[1] in lb.subnet_ids]
+    assert lb_subnet_tags  # the LB's own subnet's route table, as the engine names it
+
+
+@pytest.mark.parametrize(
+    ("name", "blocked_by"),
+    [("hub-web-nacl-denied", "network_acl"), ("hub-web-no-public-ip", "network_interface")],
+)
+def test_engine_blocked_path_query(
+    qtbot: Any, engine_view: NetworkView, inventory: Inventory, name: str, blocked_by: str
+) -> None:
+    target = instance(inventory, name)
+    engine_view.path_form.set_query("internet", f"{target.instance_id}  {name}", "tcp", 22)
+    with qtbot.waitSignal(engine_view.path_shown, timeout=TIMEOUT_MS) as shown:
+        engine_view.path_form.run_button.click()
+    result = shown.args[0]
+    assert isinstance(result, PathResult) and not result.reachable
+    subnet = subnet_of(inventory, target)
+    expected = {
+        "network_acl": f"{subnet.network_acl_id}@{subnet.subnet_id}",
+        "network_interface": target.network_interface_ids[0],
+    }[blocked_by]
+    assert engine_view.canvas.blocked_key == expected
+    assert engine_view.path_form.result_label.text().startswith("Not reachable")
+    model = engine_view.hops.model
+    last = model.index(model.rowCount() - 1, HopTableModel.COL_VERDICT)
+    assert last.data() == DENY and last.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
+
+
+def test_engine_reachable_path_between_two_instances(
+    qtbot: Any, engine_view: NetworkView, inventory: Inventory
+) -> None:
+    src, dst = instance(inventory, "hub-web-exposed"), instance(inventory, "hub-app-behind-nat")
+    with qtbot.waitSignal(engine_view.path_shown, timeout=TIMEOUT_MS):
+        engine_view.run_path(src.instance_id, dst.instance_id, "tcp", 22)
+    assert engine_view.path_form.result_label.text().startswith("Reachable")
+    lit = engine_view.canvas.highlighted
+    dst_acl = f"{subnet_of(inventory, dst).network_acl_id}@{dst.subnet_id}"
+    src_acl = f"{subnet_of(inventory, src).network_acl_id}@{src.subnet_id}"
+    assert (
+        src_acl in lit and dst_acl in lit and engine_view.canvas.hop_keys[-1] == dst.network_interface_ids[0]
+    )
+    assert engine_view.canvas.blocked_key is None
+
+
+def test_engine_unknown_end_is_said(qtbot: Any, engine_view: NetworkView) -> None:
+    engine_view.run_path("internet", "i-0000000000000dead", "tcp", 22)
+    qtbot.waitUntil(lambda: not engine_view.queries.is_busy(), timeout=TIMEOUT_MS)
+    text = engine_view.path_form.result_label.text()
+    assert "i-0000000000000dead" in text and not text.startswith(("Reachable", "Not reachable"))
+
+
+def test_window_analyses_the_network_on_first_show_of_the_tab(
+    qtbot: Any, tmp_path: Path, demo_path: Path, inventory: Inventory
+) -> None:
+    win = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.snapshot_loaded, timeout=TIMEOUT_MS):
+        win.open_path(str(demo_path))
+    assert win.network_view.bundle is None and not win.network_view.analysis_runner.is_busy()  # not at open
+    assert win.tabs.tabText(win.tabs.indexOf(win.network_view)) == "Network"
+    with qtbot.waitSignal(win.network_view.ready, timeout=60_000):
+        win.tabs.setCurrentWidget(win.network_view)
+    assert win.analysis is None  # the trust graph was not built for it
+    bundle = win.network_view.bundle
+    assert bundle is not None and bundle.report.exposures
+    assert win.network_view.topology is not None  # the most severe exposure's VPC is drawn
+    win.tabs.setCurrentWidget(win.ou_view)
+    win.tabs.setCurrentWidget(win.network_view)
+    assert win.network_view.bundle is bundle and not win.network_view.analysis_runner.is_busy()  # cached
+    win.close_snapshot()
+    assert win.network_view.bundle is None and win.network_view.snapshot is None
+    win.close()

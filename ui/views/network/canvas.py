@@ -71,7 +71,8 @@ class TopologyCanvas(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setBackgroundBrush(QBrush(QColor("white")))
         self.topology: Topology | None = None
-        self.highlighted: tuple[str, ...] = ()  # node keys lit, in hop order
+        self.highlighted: tuple[str, ...] = ()  # node keys lit, each once, in the order first lit
+        self.hop_keys: tuple[str | None, ...] = ()  # per hop: the key it lit (None: not on the drawing)
         self.blocked_key: str | None = None
         self._boxes: dict[str, QGraphicsRectItem] = {}
         self._overlay: list[QGraphicsItem] = []
@@ -87,6 +88,7 @@ class TopologyCanvas(QGraphicsView):
         self._boxes = {}
         self._overlay = []
         self.highlighted = ()
+        self.hop_keys = ()
         self.blocked_key = None
         self.topology = topology
         if topology is None:
@@ -214,6 +216,7 @@ class TopologyCanvas(QGraphicsView):
             self.scene().addItem(line)
             self._overlay.append(line)
         self.highlighted = tuple(lit)
+        self.hop_keys = tuple(keys)
 
     def _badge(self, centre: QPointF, number: int, allowed: bool) -> None:
         colour = QColor(ALLOW_COLOUR if allowed else DENY_COLOUR)
@@ -245,6 +248,7 @@ class TopologyCanvas(QGraphicsView):
             self.scene().removeItem(item)
         self._overlay = []
         self.highlighted = ()
+        self.hop_keys = ()
         self.blocked_key = None
 
     def ensure_highlight_visible(self) -> None:

@@ -1,13 +1,17 @@
 """Puts a path's hops on the drawing of a VPC: which box each hop lights up (pure: no Qt).
 
-A hop names a component (``igw-1``, ``rtb-1``, ``acl-1``, ``sg-1``, ``eni-1``, a load balancer's
-ARN...). Gateways, interfaces, load balancers and links are drawn once; route tables, network ACLs
-and security groups are drawn as a tag in every subnet, interface or load balancer using them, so
-the tag lit is the one on the path's side: a request leaving the source is checked at the source's
-subnet (outbound), arriving at the destination's subnet and interface (inbound); the return traffic
-of a stateless NACL check is decided at the destination's subnet first (VPC User Guide, "Network
-ACLs": responses are subject to the rules for the opposite direction). A hop whose component is in
-another VPC (the far side of a peering) is not on this drawing: its key is None.
+A hop names a component (``igw-1``, ``rtb-1``, ``acl-1``, ``sg-1``, ``eni-1``, a load balancer...).
+Gateways, interfaces, load balancers and links are drawn once; route tables, network ACLs and
+security groups are drawn as a tag in every subnet, interface or load balancer using them, so the
+tag lit must be the one the path crosses:
+
+- route tables and NACLs: the subnet the engine names in the hop's ``detail["subnet_id"]``; without
+  it, the source's subnet for an outbound check and the destination's otherwise;
+- security groups: on a path through a load balancer, the LB's own groups are checked as traffic
+  enters the LB (inbound, before the target group) and as it leaves it for the target (outbound);
+  the target's groups inbound. Otherwise outbound at the source, inbound at the destination.
+
+A hop whose component is not on this drawing (the far side of a peering) gets None.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.network.results import (
-    INBOUND,
     LISTENER,
     LOAD_BALANCER,
     NETWORK_ACL,
@@ -33,11 +36,12 @@ if TYPE_CHECKING:
     from analysis.model.inventory import Inventory
 
 _LB_KINDS = (LOAD_BALANCER, LISTENER, TARGET_GROUP)
+_TAG_KINDS = (ROUTE_TABLE, NETWORK_ACL, SECURITY_GROUP)
 
 
 @dataclass(frozen=True, kw_only=True)
 class PathSides:
-    """The owners (subnet ids, interface ids, a load balancer ARN) at each end of a path."""
+    """The owners (subnet ids, interface ids) at each end of a path."""
 
     source: tuple[str, ...] = ()
     destination: tuple[str, ...] = ()
@@ -54,42 +58,38 @@ def sides_of_interface(inventory: Inventory, eni_id: str | None, *extra: str) ->
     return tuple(x for x in (eni_id, subnet, *extra) if x)
 
 
+def _keys(topology: Topology, hop: Hop) -> tuple[str, ...]:
+    return topology.keys_of(hop.component_id) or (topology.keys_of(hop.arn) if hop.arn else ())
+
+
 def hop_keys(topology: Topology, hops: Sequence[Hop], sides: PathSides) -> list[str | None]:
     """The node key each hop lights up on ``topology`` (None: not on this drawing)."""
+    lb_key = next((k for h in hops if h.kind in _LB_KINDS for k in _keys(topology, h)[:1]), None)
+    lb_hop = next((i for i, h in enumerate(hops) if h.kind in _LB_KINDS), None)
+    past_lb = next((i for i, h in enumerate(hops) if h.kind == TARGET_GROUP), len(hops))
     out: list[str | None] = []
-    last_lb: str | None = None
-    lb_group_pending = False  # the first security group after a load balancer is the LB's own
-    for hop in hops:
-        candidates = topology.keys_of(hop.component_id)
-        key: str | None = None
+    for i, hop in enumerate(hops):
+        candidates = _keys(topology, hop)
+        key: str | None = candidates[0] if candidates else None
         if hop.kind in _LB_KINDS:
-            key = candidates[0] if candidates else last_lb
-            if hop.kind == LOAD_BALANCER:
-                last_lb, lb_group_pending = key, True
-        elif hop.kind in (ROUTE_TABLE, NETWORK_ACL, SECURITY_GROUP) and len(candidates) > 1:
-            lb = last_lb if lb_group_pending and hop.kind == SECURITY_GROUP else None
-            key = _pick_tag(topology, hop, candidates, sides, after_lb=lb)
-        elif candidates:
-            key = candidates[0]
-        if hop.kind == SECURITY_GROUP and lb_group_pending and key is not None:
-            lb_group_pending = False
+            key = key or lb_key
+        elif hop.kind in _TAG_KINDS and len(candidates) > 1:
+            owners = {topology.nodes[k].owner: k for k in candidates}
+            subnet = hop.detail.get("subnet_id")
+            if isinstance(subnet, str) and subnet in owners:
+                key = owners[subnet]
+            elif hop.kind == SECURITY_GROUP and lb_key in owners and lb_hop is not None:
+                if i < past_lb or hop.direction == OUTBOUND:  # the LB's own group, in and out
+                    key = owners[lb_key]
+                else:
+                    key = _side(owners, sides, hop) or key
+            else:
+                key = _side(owners, sides, hop) or key
         out.append(key)
     return out
 
 
-def _pick_tag(
-    topology: Topology, hop: Hop, candidates: Sequence[str], sides: PathSides, *, after_lb: str | None
-) -> str:
-    owners = {topology.nodes[k].owner: k for k in candidates}
-    if after_lb is not None and after_lb in owners:
-        return owners[after_lb]  # the load balancer's own group, checked as traffic enters it
-    if hop.direction == OUTBOUND or (hop.kind == ROUTE_TABLE and not sides.source_is_internet):
-        preferred = (*sides.source, *sides.destination)
-    elif hop.direction == INBOUND:
-        preferred = (*sides.destination, *sides.source)
-    else:  # return traffic, or a route back to the internet
-        preferred = (*sides.destination, *sides.source)
-    for owner in preferred:
-        if owner in owners:
-            return owners[owner]
-    return candidates[0]
+def _side(owners: dict[str | None, str], sides: PathSides, hop: Hop) -> str | None:
+    at_source = hop.direction == OUTBOUND or (hop.kind == ROUTE_TABLE and not sides.source_is_internet)
+    preferred = (*sides.source, *sides.destination) if at_source else (*sides.destination, *sides.source)
+    return next((owners[o] for o in preferred if o in owners), None)
