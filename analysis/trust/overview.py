@@ -12,7 +12,7 @@ by category. One pass over the edges; a plain function the GUI runs in a worker.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from analysis.trust.graph import TrustGraph
@@ -105,7 +105,7 @@ class OverviewEdge:
     target: str
     counts: Mapping[str, int]  # category -> number of node pairs (a pair counts once per category)
     conditional: int  # pairs whose every way depends on conditions
-    pairs: tuple[tuple[str, str], ...]  # the trust-graph node pairs, sorted
+    pairs: tuple[tuple[str, str], ...]  # the trust-graph node pairs, in the graph's order
 
     @property
     def total(self) -> int:
@@ -178,28 +178,39 @@ def build_account_overview(
     if is_cancelled():
         raise OverviewCancelled()
     report(f"counting {graph.number_of_edges()} edges between accounts")
-    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     conditional: Counter[tuple[str, str]] = Counter()
     pairs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    internal: dict[str, Counter[str]] = defaultdict(Counter)
+    internal: dict[str, dict[str, int]] = defaultdict(dict)
     admins: dict[str, set[str]] = defaultdict(set)
-    for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        if i % 20_000 == 0 and is_cancelled():
+    category_of = CATEGORY_OF_KIND
+    # Plain loops over the adjacency: about two million edges at 500 accounts.
+    for i, (u, targets) in enumerate(graph.adjacency()):
+        if i % 2_000 == 0 and is_cancelled():
             raise OverviewCancelled()
-        gu, gv = group_of.get(u), group_of.get(v)
-        if gu is None or gv is None:
+        gu = group_of.get(u)
+        if gu is None:
             continue
-        categories = {CATEGORY_OF_KIND.get(e.kind, TRUST) for e in data["edges"]}
-        if ADMIN_EDGE in categories and graph.nodes[v]["node"].kind == ADMIN:
-            admins[gv].add(u)
-        if gu == gv:
-            internal[gu].update(categories)
-            continue
-        key = (gu, gv)
-        counts[key].update(categories)
-        pairs[key].append((u, v))
-        if data.get("conditional"):
-            conditional[key] += 1
+        for v, data in targets.items():
+            gv = group_of.get(v)
+            if gv is None:
+                continue
+            edges = data["edges"]
+            if len(edges) == 1:
+                categories: Iterable[str] = (category_of.get(edges[0].kind, TRUST),)
+            else:
+                categories = {category_of.get(e.kind, TRUST) for e in edges}
+            if ADMIN_EDGE in categories and graph.nodes[v]["node"].kind == ADMIN:
+                admins[gv].add(u)
+            key = (gu, gv)
+            tally = internal[gu] if gu == gv else counts[key]
+            for c in categories:  # (Counter.update is several times slower here)
+                tally[c] = tally.get(c, 0) + 1
+            if gu == gv:
+                continue
+            pairs[key].append((u, v))
+            if data.get("conditional"):
+                conditional[key] += 1
     nodes: dict[str, OverviewNode] = {}
     org = tg.inventory.organization
     for account_id in sorted(tg.org.account_ids):
@@ -226,7 +237,7 @@ def build_account_overview(
             members=members.get(gid, []),
             tg=tg,
             admins=admins.get(gid, set()),
-            internal=internal.get(gid, Counter()),
+            internal=internal.get(gid, {}),
         )
     for gid in sorted(g for g in members if g.startswith("outside:")):
         nodes[gid] = _node(
@@ -236,15 +247,15 @@ def build_account_overview(
             members=members[gid],
             tg=tg,
             admins=set(),
-            internal=internal.get(gid, Counter()),
+            internal=internal.get(gid, {}),
         )
     edges = tuple(
         OverviewEdge(
             source=s,
             target=t,
-            counts=dict(counts[(s, t)]),
+            counts=counts[(s, t)],
             conditional=conditional[(s, t)],
-            pairs=tuple(sorted(pairs[(s, t)])),
+            pairs=tuple(pairs[(s, t)]),
         )
         for s, t in sorted(counts)
         if s in nodes and t in nodes
@@ -261,7 +272,7 @@ def _node(
     members: list[str],
     tg: TrustGraph,
     admins: set[str],
-    internal: Counter[str],
+    internal: dict[str, int],
     account_id: str | None = None,
     parent_id: str | None = None,
     ou_path: tuple[str, ...] = (),

@@ -204,8 +204,8 @@ class TrustGraphView(QWidget):
         self.node_filter = NodeFilter()
         self.drawing.set_graph(tg)
         self.filter_panel.set_graph(tg)
-        self.path_panel.set_graph(tg)
         self._choices = node_choices(tg) if tg is not None else {}
+        self.path_panel.set_graph(tg, self._choices)
         for w in (self.run_button, self.search_edit, self.query_combo, self.left_tabs, self.overview_button):
             w.setEnabled(tg is not None)
         self.account_combo.setEnabled(tg is not None and self.query_combo.currentText() == QUERY_ADMIN)
