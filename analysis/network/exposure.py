@@ -13,7 +13,6 @@ and regions whose inputs were not answered are NotAssessed, never "not exposed".
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from analysis.model.inventory import Inventory
@@ -23,6 +22,7 @@ from analysis.network.balancers import LbEntry, lb_entries, lb_gaps, listener_po
 from analysis.network.hops import listener_hop
 from analysis.network.index import NetworkIndex, build_network_index
 from analysis.network.legs import eni_side, internet_to
+from analysis.network.open_rules import open_rules
 from analysis.network.ports import Segment, first_match
 from analysis.network.results import (
     INBOUND,
@@ -33,7 +33,6 @@ from analysis.network.results import (
     ExposureReport,
     Hop,
     NotAssessed,
-    OpenRule,
     PortRange,
 )
 from analysis.network.trace import Trace
@@ -82,6 +81,10 @@ def internet_exposure(
             report(i, total, f"interfaces checked: {i:,} of {total:,}")
         if (eni.account_id, eni.region) in skipped or not eni.subnet_id or not eni.vpc_id:
             continue
+        gap = _subnet_gap(index, eni, skipped)
+        if gap is not None:
+            not_assessed.append(gap)
+            continue
         checked += 1
         for exposure, trace_notes in _interface_exposures(
             index, eni, entries.get(eni.network_interface_id, ())
@@ -92,12 +95,32 @@ def internet_exposure(
     exposures.sort(key=_exposure_key)
     return ExposureReport(
         exposures=tuple(exposures),
-        open_rules=tuple(_open_rules(index, exposures)),
+        open_rules=tuple(open_rules(index, exposures)),
         not_assessed=tuple(dict.fromkeys(not_assessed)),
         interfaces_checked=checked,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
     )
+
+
+def _subnet_gap(
+    index: NetworkIndex, eni: NetworkInterface, skipped: set[tuple[str, str]]
+) -> NotAssessed | None:
+    """An interface whose subnet, route table or NACL is not in the Inventory (a subnet shared by
+    an account or region whose answers are missing) is not assessed, not "not exposed"."""
+    subnet = index.subnets.get(eni.subnet_id or "")
+    what = f"interface {eni.network_interface_id} ({eni.subnet_id})"
+    if subnet is None:
+        reason = f"its subnet {eni.subnet_id} is not in the Inventory"
+    elif (subnet.account_id, subnet.region) in skipped:
+        reason = f"the VPC inputs of the subnet's owner {subnet.account_id}/{subnet.region} were not answered"
+    elif index.route_table_of(subnet.subnet_id) is None:
+        reason = f"the route table of {subnet.subnet_id} is not in the Inventory"
+    elif index.nacl_of(subnet.subnet_id) is None:
+        reason = f"the network ACL of {subnet.subnet_id} is not in the Inventory"
+    else:
+        return None
+    return NotAssessed(account_id=eni.account_id, region=eni.region, what=what, reason=reason)
 
 
 def _interface_exposures(
@@ -268,37 +291,6 @@ def _listener_check(index: NetworkIndex, lb_arn: str) -> Callable[[Trace], None]
         trace.restrict(first_match(entries, 255 if is_icmp(trace.protocol) else 65535, no))
 
     return check
-
-
-def _open_rules(index: NetworkIndex, exposures: list[Exposure]) -> list[OpenRule]:
-    reached: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for exposure in exposures:
-        for hop in exposure.hops:
-            if hop.kind == SECURITY_GROUP and hop.direction == INBOUND:
-                reached[(hop.component_id, hop.rule)].add(exposure.network_interface_id)
-    out = []
-    for group_id in sorted(index.groups):
-        compiled = index.groups[group_id]
-        for rule in compiled.ingress:
-            world = rule.open_to_world()
-            if world is None:
-                continue
-            group = compiled.group
-            out.append(
-                OpenRule(
-                    security_group_id=group_id,
-                    security_group_arn=group.arn,
-                    account_id=group.account_id,
-                    region=group.region,
-                    rule=rule.text,
-                    ports=rule.port_range(),
-                    source_cidr=world,
-                    attached_to=index.enis_by_group.get(group_id, ()),
-                    reachable_on=tuple(sorted(reached.get((group_id, rule.text), ()))),
-                    load_balancer_arns=tuple(index.lbs_by_group.get(group_id, ())),
-                )
-            )
-    return out
 
 
 def _exposure_key(e: Exposure) -> tuple[object, ...]:

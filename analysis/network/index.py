@@ -106,6 +106,11 @@ class NetworkIndex:
             target = self.igws_by_vpc if gw.kind == "internet_gateway" else self.eigws_by_vpc
             for vpc in gw.vpc_ids:
                 target[vpc].append(gw)
+        # Gateway route tables ("ingress routing": a table associated with an internet gateway).
+        self.edge_tables: dict[str, list[str]] = defaultdict(list)
+        for table in net.route_tables.values():
+            for gw_id in table.gateway_ids:
+                self.edge_tables[gw_id].append(table.route_table_id)
         self.attachments_by_vpc: dict[str, list[TransitGatewayAttachment]] = defaultdict(list)
         for att in self.tgw_attachments.values():
             if att.resource_type == "vpc" and att.state in ("available", "modifying", ""):

@@ -114,6 +114,11 @@ def internet_to(
         return
     igw = igws[0]
     trace.add(gateway_hop(igw, allowed=True, rule=f"{igw.gateway_id} is attached to {dst.vpc_id}"))
+    for table_id in index.edge_tables.get(igw.gateway_id, ()):
+        trace.note(
+            f"{igw.gateway_id} has the gateway route table {table_id} (ingress routing): inbound traffic "
+            "may be sent to an appliance first; that detour is not followed"
+        )
     if eni is not None:
         if dst.address.version == 4:
             rule = f"public IP {public_ip} -> private IP {dst.address.text} (the internet gateway's one-to-one NAT)"

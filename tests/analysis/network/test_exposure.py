@@ -347,3 +347,50 @@ def test_balancer_listeners_not_answered_are_not_assessed(tmp_path: Path) -> Non
     assert exposures_of(report, "eni-app") == []
     (gap,) = report.not_assessed
     assert gap.what == "listeners of load balancer web" and "denied" in gap.reason
+
+
+def test_every_open_rule_covering_an_exposure_is_credited(tmp_path: Path) -> None:
+    """ "Security group rules": rules add up; with two rules opening 22 to the world, removing one
+    leaves the port exposed, so both are path-level open."""
+    t = Topology()
+    public_vpc(t)
+    t.sg("sg-two", "vpc-a", [sg_rule("tcp", 22, rule_id="sgr-a"), sg_rule("tcp", (20, 25), rule_id="sgr-b")])
+    t.sg("sg-extra", "vpc-a", [sg_rule("tcp", 22, rule_id="sgr-c"), sg_rule("tcp", 9999, rule_id="sgr-d")])
+    t.eni("eni-two", "subnet-pub", "10.0.0.60", groups=["sg-two", "sg-extra"], public_ip="203.0.113.70")
+    _, report = run(t, tmp_path)
+    reach = {r.rule.split(":")[0]: r.reachable_on for r in report.open_rules}
+    assert reach["sgr-a"] == reach["sgr-b"] == reach["sgr-c"] == reach["sgr-d"] == ("eni-two",)
+    t.nacl("acl-22", "vpc-a", [
+        nacl_rule(100, "allow", egress=False, protocol="6", ports=(22, 22)), nacl_rule(100, "allow", egress=True),
+    ])  # fmt: skip
+    t.subnet("subnet-22", "vpc-a", "10.0.22.0/24", route_table="rtb-pub", nacl="acl-22")
+    t.eni("eni-22", "subnet-22", "10.0.22.10", groups=["sg-extra"], public_ip="203.0.113.71")
+    _, report = run(t, tmp_path / "b")
+    reach = {r.rule.split(":")[0]: r.reachable_on for r in report.open_rules}
+    assert "eni-22" in reach["sgr-c"] and "eni-22" not in reach["sgr-d"]  # 9999: denied by the NACL
+
+
+def test_interface_in_a_subnet_missing_from_the_inventory_is_not_assessed(tmp_path: Path) -> None:
+    """ "Not collected is not empty": a shared subnet whose owner was not collected."""
+    t = Topology()
+    public_vpc(t)
+    t.eni("eni-shared", "subnet-pub", "10.0.0.90", groups=["sg-open"], public_ip="203.0.113.90")
+    inventory = t.inventory(tmp_path)
+    network = inventory.network
+    subnets = {a: s for a, s in network.subnets.items() if s.subnet_id != "subnet-pub"}
+    inventory = dataclasses.replace(inventory, network=dataclasses.replace(network, subnets=subnets))
+    report = internet_exposure(inventory)
+    assert exposures_of(report, "eni-shared") == []
+    gaps = {g.what: g.reason for g in report.not_assessed}
+    assert gaps["interface eni-shared (subnet-pub)"] == "its subnet subnet-pub is not in the Inventory"
+
+
+def test_ingress_routing_is_noted(tmp_path: Path) -> None:
+    """ "Gateway route tables" (ingress routing) may redirect inbound traffic: noted, not followed."""
+    t = Topology()
+    public_vpc(t)
+    t.eni("eni-web", "subnet-pub", "10.0.0.10", groups=["sg-open"], public_ip="203.0.113.10")
+    t.route_table("rtb-edge", "vpc-a", [route("10.0.0.0/24", "eni-web")])
+    t.route_tables["rtb-edge"] = dataclasses.replace(t.route_tables["rtb-edge"], gateway_ids=("igw-a",))
+    _, report = run(t, tmp_path)
+    assert exposures_of(report, "eni-web") and any("rtb-edge" in n for n in report.notes)
