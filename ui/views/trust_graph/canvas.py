@@ -10,7 +10,7 @@ a crowded drawing is read by zooming in (mouse wheel), as on a map.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 EMPTY, NEIGHBOURHOOD, OVERVIEW = "empty", "neighbourhood", "overview"
 LABEL_HEIGHT = 0.24  # a principal's name, in drawing units (columns are 2.6 apart)
 TITLE_HEIGHT = 0.36  # a box's title
-ACCOUNT_LABEL_HEIGHT = 0.3  # an account's lines in the overview (columns are 3.4 apart)
+ACCOUNT_LABEL_HEIGHT = 0.36  # an account's lines in the overview (columns are 4.0 apart)
+LABEL_PIXELS = 13  # on screen at most, when a drawing first appears
+TITLE_PIXELS = 15
 
 
 class GraphCanvas(QWidget):
@@ -60,6 +62,7 @@ class GraphCanvas(QWidget):
         self.hidden_edges = 0  # aggregated edges of the overview not drawn (too many)
         self._items: list[Any] = []
         self._tips: dict[str, str] = {}
+        self._labels: list[tuple[Any, ...]] = []  # placed by _finish
         self.plot = pg.PlotWidget(background="w")
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("bottom")
@@ -107,6 +110,7 @@ class GraphCanvas(QWidget):
         for scatter in (self._pixel_scatter, self._unit_scatter):
             scatter.clear()
         self._tips = {}
+        self._labels = []
         self.drawn_nodes = ()
         self.highlighted = ()
         self.hidden_edges = 0
@@ -122,22 +126,44 @@ class GraphCanvas(QWidget):
         rect.setBrush(QBrush(QColor(245, 245, 245)))
         rect.setZValue(-10)
         self._add(rect)
-        text = elide(title, chars_for(box.width + 1.0, TITLE_HEIGHT))
-        label = scaled_text(
-            text,
+        top = box.y + box.height
+        self._label(
+            elide(title, chars_for(box.width + 1.0, TITLE_HEIGHT)),
             x=box.x,
-            y=box.y + box.height + TITLE_HEIGHT * 1.2,
+            top=lambda h: top + h * 1.2,
             height=TITLE_HEIGHT,
+            pixels=TITLE_PIXELS,
             colour="#424242",
             bold=True,
         )
-        self._add(label)
+
+    def _label(
+        self,
+        text: str,
+        *,
+        x: float,
+        top: Callable[[float], float],
+        height: float,
+        pixels: float,
+        colour: str,
+        bold: bool = False,
+        centre: bool = False,
+    ) -> None:
+        """A label placed once the drawing's scale is known (``_finish``): ``height`` drawing units
+        tall at most, and no taller than ``pixels`` on screen at first (a small drawing's labels
+        would be huge); ``top(h)`` says where its top goes for a height ``h``."""
+        self._labels.append((text, x, top, height, pixels, colour, bold, centre))
 
     def _finish(self, scatter: Any, spots: list[dict[str, Any]]) -> None:
         self.scatter = scatter
         scatter.setData(spots)
         self._add(scatter)
         self.plot.autoRange(padding=0.06)
+        units_per_pixel = self.plot.getViewBox().viewPixelSize()[1]
+        for text, x, top, height, pixels, colour, bold, centre in self._labels:
+            h = min(height, pixels * units_per_pixel) if units_per_pixel > 0 else height
+            self._add(scaled_text(text, x=x, y=top(h), height=h, colour=colour, bold=bold, centre=centre))
+        self._labels = []
 
     def _tip(self, x: float, y: float, data: Any) -> str:
         return self._tips.get(str(data), str(data))
@@ -210,14 +236,21 @@ class GraphCanvas(QWidget):
             if on:  # path nodes: pixel-sized, always readable
                 text = pg.TextItem(elide(node.label, 30), color=PATH_COLOUR, anchor=(0.5, -0.3))
                 text.setPos(x, y)
+                self._add(text)
             else:
                 # Every other column has its label above the node: a label may span two columns.
                 box = layout.boxes.get(node.account_id or "")
                 column = round((x - box.x - PADDING) / X_SPACING) if box is not None else 0
-                top = y + 0.18 + LABEL_HEIGHT if column % 2 else y - 0.18
-                label = elide(node.label, chars_for(2 * X_SPACING - 0.4, LABEL_HEIGHT))
-                text = scaled_text(label, x=x, y=top, height=LABEL_HEIGHT, colour="#212121", centre=True)
-            self._add(text)
+                above = column % 2 == 1
+                self._label(
+                    elide(node.label, chars_for(2 * X_SPACING - 0.4, LABEL_HEIGHT)),
+                    x=x,
+                    top=lambda h, y=y, above=above: y + 0.18 + h if above else y - 0.18,
+                    height=LABEL_HEIGHT,
+                    pixels=LABEL_PIXELS,
+                    colour="#212121",
+                    centre=True,
+                )
         self._finish(self._pixel_scatter, spots)
         self.drawn_nodes = tuple(nodes)
         self.highlighted = tuple(highlight)
@@ -292,7 +325,7 @@ class GraphCanvas(QWidget):
             )
             counts = ", ".join(f"{c} {k.replace('_', ' ')}" for k, c in n.kinds.items())
             self._tips[n.id] = "\n".join(x for x in (n.label, n.account_id, counts) if x)
-            room = 3.2 if n.account_id else 8.0  # outside groups sit alone on the ring
+            room = 3.8 if n.account_id else 8.0  # outside groups sit alone on the ring
             lines = [
                 elide(n.label, chars_for(room, ACCOUNT_LABEL_HEIGHT)),
                 n.account_id or f"{len(n.members)} node(s)",
@@ -301,16 +334,15 @@ class GraphCanvas(QWidget):
                 lines.append(f"{escalating} escalation inside")
             x, y = pos[n.id]
             colour = SELECTED_COLOUR if n.id == selected else "#212121"
-            self._add(
-                scaled_text(
-                    "\n".join(lines),
-                    x=x,
-                    y=y - size / 2 - 0.1,
-                    height=ACCOUNT_LABEL_HEIGHT,
-                    colour=colour,
-                    bold=n.id == selected,
-                    centre=True,
-                )
+            self._label(
+                "\n".join(lines),
+                x=x,
+                top=lambda h, y=y - size / 2 - 0.1: y,
+                height=ACCOUNT_LABEL_HEIGHT,
+                pixels=LABEL_PIXELS,
+                colour=colour,
+                bold=n.id == selected,
+                centre=True,
             )
         self._finish(self._unit_scatter, spots)
         self.drawn_nodes = tuple(n for n in overview.nodes if n in pos)
