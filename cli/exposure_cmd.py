@@ -146,7 +146,7 @@ def report_lines(
     lines = [
         f"Internet exposure: {len(exposures)} exposure(s) on {len(interfaces)} interface(s) in "
         f"{len({e.account_id for e in exposures})} account(s); {report.interfaces_checked} interface(s) "
-        f"checked in {report.seconds:.1f} s"
+        f"checked in {report.seconds:.2f} s"
     ]
     management = sorted({m for e in exposures for m in (*e.management, *management_services(e.ports))})
     if management:
@@ -181,17 +181,18 @@ def report_lines(
     )
     for r in rules:
         services = management_services(r.ports)
-        verdict = (
-            f"reachable on {', '.join(r.reachable_on)}"
-            if r.reachable_on
-            else "attached to nothing"
-            if not r.attached_to
-            else "not reachable from the internet (rule level only)"
-        )
+        balancers = r.load_balancer_arns
+        if r.reachable_on:
+            verdict = f"reachable on {', '.join(r.reachable_on)}"
+        elif not r.attached_to and not balancers:
+            verdict = "attached to nothing"
+        else:
+            verdict = "not reachable from the internet (rule level only)"
+        used = f"attached to {len(r.attached_to)} interface(s)"
+        if balancers:
+            used += f" and {len(balancers)} load balancer(s)"
         lines.append(
-            f"  {r.security_group_id} ({r.account_id} {r.region}): {r.rule}"
-            f"{_bracket(services)}; attached to {len(r.attached_to)} interface(s); "
-            f"{verdict}"
+            f"  {r.security_group_id} ({r.account_id} {r.region}): {r.rule}{_bracket(services)}; {used}; {verdict}"
         )
     if gaps:
         lines.append(f"\nNot assessed: {len(gaps)}")

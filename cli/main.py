@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "cli.simulate_cmd",
     "cli.paths_cmd",
     "cli.scpwhatif_cmd",
+    "cli.exposure_cmd",
+    "cli.path_cmd",
 )
 # Commands that only read a snapshot and print an analysis (main.py skips the interpreter's
 # teardown after them: see its ``_exit``).
@@ -33,6 +35,8 @@ COMMANDS = (
     "simulate",
     "paths",
     "scp-whatif",
+    "exposure",
+    "path",
     "gui",
 )
 

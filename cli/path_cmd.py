@@ -122,6 +122,8 @@ def path_lines(result: PathResult) -> list[str]:
 
 
 def _endpoint_text(e: Endpoint) -> str:
+    if e.kind == "internet":
+        return e.label
     parts = [f"{e.kind} {e.id}"]
     if e.network_interface_id and e.network_interface_id != e.id:
         parts.append(e.network_interface_id)

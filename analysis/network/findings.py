@@ -143,7 +143,13 @@ def _management(inv: Inventory, report: ExposureReport) -> Iterator[NetworkFindi
         if not unreached:
             continue
         services = tuple(dict.fromkeys(unreached))
-        if not rule.attached_to:
+        if not rule.attached_to and rule.load_balancer_arns:
+            why = (
+                f"the group is used by {len(rule.load_balancer_arns)} load balancer(s) "
+                f"({', '.join(sorted(rule.load_balancer_arns))}) and no network interface; no listener makes "
+                f"{'this port' if len(services) == 1 else 'these ports'} reachable (rule level only)"
+            )
+        elif not rule.attached_to:
             why = "the group is attached to no network interface"
         else:
             why = (
@@ -156,7 +162,7 @@ def _management(inv: Inventory, report: ExposureReport) -> Iterator[NetworkFindi
         record = inv.get(rule.security_group_arn)
         yield NetworkFinding(
             kind=MANAGEMENT_PORT_OPEN_RULE,
-            severity=MEDIUM if rule.attached_to else LOW,
+            severity=MEDIUM if rule.attached_to else LOW,  # a balancer forwards only its listeners' ports
             account_id=rule.account_id,
             region=rule.region,
             resource=rule.security_group_arn,

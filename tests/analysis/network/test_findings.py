@@ -533,7 +533,11 @@ def exposure(eni_id: str, port: int, *, management: tuple[str, ...] = ()) -> Exp
 
 
 def open_rule(
-    sg: str, ports: PortRange, attached: tuple[str, ...], reachable: tuple[str, ...] = ()
+    sg: str,
+    ports: PortRange,
+    attached: tuple[str, ...],
+    reachable: tuple[str, ...] = (),
+    balancers: tuple[str, ...] = (),
 ) -> OpenRule:
     return OpenRule(
         security_group_id=sg,
@@ -545,6 +549,7 @@ def open_rule(
         source_cidr="0.0.0.0/0",
         attached_to=attached,
         reachable_on=reachable,
+        load_balancer_arns=balancers,
     )
 
 
@@ -562,6 +567,7 @@ def test_management_ports_path_level_versus_rule_level(tmp_path: Path) -> None:
             open_rule("sg-db", tcp(3306, 3306), ("eni-db",)),  # attached, but no path
             open_rule("sg-all", PortRange(protocol="-1"), ("eni-web",), ("eni-web",)),  # only 443 reachable
             open_rule("sg-unused", tcp(3389, 3389), ()),
+            open_rule("sg-alb", tcp(22, 22), (), balancers=("arn:aws:elasticloadbalancing:lb/app/web/1",)),
         ),
         not_assessed=(
             NotAssessed(account_id=B, region=R1, what="network ACLs", reason="DescribeNetworkAcls denied"),
@@ -577,7 +583,9 @@ def test_management_ports_path_level_versus_rule_level(tmp_path: Path) -> None:
     ]
     assert [h.component_id for h in reachable[1].hops] == ["internet", "eni-ssh"]
     rules = {f.resource_id: f for f in of(found, MANAGEMENT_PORT_OPEN_RULE)}
-    assert sorted(rules) == ["sg-all", "sg-db", "sg-unused"]  # sg-ssh: its port is reachable (path level)
+    # sg-ssh: its port is reachable (path level).
+    assert sorted(rules) == ["sg-alb", "sg-all", "sg-db", "sg-unused"]
+    assert rules["sg-alb"].severity == LOW and "used by 1 load balancer(s)" in rules["sg-alb"].detail
     assert rules["sg-db"].severity == MEDIUM and "rule level only" in rules["sg-db"].detail
     assert (
         rules["sg-unused"].severity == LOW and "attached to no network interface" in rules["sg-unused"].detail
