@@ -716,3 +716,20 @@ def test_window_analyses_the_network_on_first_show_of_the_tab(
     win.close_snapshot()
     assert win.network_view.bundle is None and win.network_view.snapshot is None
     win.close()
+
+
+def test_picking_a_hop_rings_it_on_the_drawing_and_says_its_rule(
+    qtbot: Any, engine_view: NetworkView, inventory: Inventory
+) -> None:
+    target = instance(inventory, "hub-web-nacl-denied")
+    with qtbot.waitSignal(engine_view.path_shown, timeout=TIMEOUT_MS):
+        engine_view.run_path("internet", target.instance_id, "tcp", 22)
+    panel = engine_view.hops
+    last = panel.model.rowCount() - 1
+    assert panel.rule_label.text().startswith(f"Hop {last + 1}, network ACL")  # the blocking hop, said first
+    assert "rule 91 denies tcp 22" in panel.rule_label.text()
+    with qtbot.waitSignal(panel.selected, timeout=TIMEOUT_MS) as picked:
+        panel.table.selectRow(1)
+    assert picked.args == [1]
+    assert panel.rule_label.text().startswith("Hop 2, internet gateway")
+    assert engine_view.canvas.focus_hop(1) and not engine_view.canvas.focus_hop(99)

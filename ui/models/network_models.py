@@ -292,13 +292,16 @@ class NetworkTreeModel(QStandardItemModel):
                 account_label(inventory, account_id),
                 ("account", account_id, None, None),
                 acct_count,
-                "not assessed in part" if acct_gaps else "",
+                ("not assessed" if (account_id, "*") in gaps else "partly not assessed") if acct_gaps else "",
             )
             for region in sorted(regions):
                 region_count = sum(c for (a, r, _), c in counts.items() if (a, r) == (account_id, region))
-                reasons = gaps.get((account_id, region), [])
+                # A region "*" is the whole account (it could not be collected at all).
+                reasons = gaps.get((account_id, region), []) + (
+                    gaps.get((account_id, "*"), []) if region != "*" else []
+                )
                 reg = self._row(
-                    region,
+                    "all regions" if region == "*" else region,
                     ("region", account_id, region, None),
                     region_count,
                     "not assessed" if reasons else "",

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from analysis.network.results import Hop
+from analysis.network.results import RETURN, Hop
 from ui.views.network.topology import LINE, MORE, PAD, SUBNET, VPC, Node, Topology
 
 ALLOW_COLOUR = "#1565c0"
@@ -76,6 +76,8 @@ class TopologyCanvas(QGraphicsView):
         self.blocked_key: str | None = None
         self._boxes: dict[str, QGraphicsRectItem] = {}
         self._overlay: list[QGraphicsItem] = []
+        self._badges: dict[int, tuple[Node, QPointF]] = {}  # hop index -> its node and badge centre
+        self._focus: QGraphicsEllipseItem | None = None
         self._body = _font()
         self._title = _font(bold=True)
         self._small = _font(size=8.5)
@@ -87,6 +89,8 @@ class TopologyCanvas(QGraphicsView):
         scene.clear()
         self._boxes = {}
         self._overlay = []
+        self._badges = {}
+        self._focus = None
         self.highlighted = ()
         self.hop_keys = ()
         self.blocked_key = None
@@ -177,7 +181,11 @@ class TopologyCanvas(QGraphicsView):
     # -- the path --------------------------------------------------------------------------------------
 
     def highlight(self, keys: Sequence[str | None], hops: Sequence[Hop]) -> None:
-        """Light the hops whose key is on the drawing; the blocking hop (a deny) in red."""
+        """Light the hops whose key is on the drawing; the blocking hop (a deny) in red.
+
+        The line joins the hops traffic goes through; checks of the return traffic (stateless NACLs,
+        the route back) get a hollow badge off the line: they are checked for the reply.
+        """
         self.clear_highlight()
         if self.topology is None:
             return
@@ -194,8 +202,11 @@ class TopologyCanvas(QGraphicsView):
             # On the box's right end (text starts on the left), one badge further left per repeat.
             y = node.y + (node.h / 2 if node.owner else LINE / 2 + PAD)
             centre = QPointF(node.x + node.w - 12 - 20 * repeat, y)
-            points.append((centre, allowed))
-            self._badge(centre, number, allowed)
+            self._badges[number - 1] = (node, centre)
+            reply = hop.direction == RETURN
+            if not reply or not allowed:
+                points.append((centre, allowed))
+            self._badge(centre, number, allowed, hollow=reply)
             box = self._boxes.get(node.key)
             if box is not None:
                 self._light(box, allowed)
@@ -204,8 +215,16 @@ class TopologyCanvas(QGraphicsView):
             if not allowed:
                 self.blocked_key = node.key
         for (a, _), (b, ok) in pairwise(points):
+            # Bowed, not straight: a straight line between two tags of one row would run along the
+            # row and strike through the tags between them, as if they were lit too.
+            dx, dy = b.x() - a.x(), b.y() - a.y()
+            length = max(1.0, (dx * dx + dy * dy) ** 0.5)
+            bow = min(40.0, 0.2 * length)
+            control = QPointF(
+                (a.x() + b.x()) / 2 - dy / length * bow, (a.y() + b.y()) / 2 + dx / length * bow
+            )
             path = QPainterPath(a)
-            path.lineTo(b)
+            path.quadTo(control, b)
             line = QGraphicsPathItem(path)
             colour = QColor(ALLOW_COLOUR if ok else DENY_COLOUR)
             colour.setAlpha(150)
@@ -218,19 +237,38 @@ class TopologyCanvas(QGraphicsView):
         self.highlighted = tuple(lit)
         self.hop_keys = tuple(keys)
 
-    def _badge(self, centre: QPointF, number: int, allowed: bool) -> None:
+    def _badge(self, centre: QPointF, number: int, allowed: bool, *, hollow: bool = False) -> None:
         colour = QColor(ALLOW_COLOUR if allowed else DENY_COLOUR)
         badge = QGraphicsEllipseItem(QRectF(centre.x() - 9, centre.y() - 9, 18, 18))
-        badge.setBrush(QBrush(colour))
-        badge.setPen(QPen(QColor("white"), 1.5))
+        badge.setBrush(QBrush(QColor("white") if hollow else colour))
+        badge.setPen(QPen(colour if hollow else QColor("white"), 1.8 if hollow else 1.5))
         badge.setZValue(10)
         label = QGraphicsSimpleTextItem(str(number), badge)
-        label.setFont(_font(bold=True, size=7.5))
-        label.setBrush(QBrush(QColor("white")))
+        label.setFont(_font(bold=True, size=7.0 if number >= 10 else 7.5))
+        label.setBrush(QBrush(colour if hollow else QColor("white")))
         br = label.boundingRect()
         label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
         self.scene().addItem(badge)
         self._overlay.append(badge)
+
+    def focus_hop(self, index: int) -> bool:
+        """Ring hop ``index``'s badge and scroll to it; False when that hop is not on the drawing."""
+        if self._focus is not None:
+            self.scene().removeItem(self._focus)
+            self._overlay.remove(self._focus)
+            self._focus = None
+        found = self._badges.get(index)
+        if found is None:
+            return False
+        node, centre = found
+        ring = QGraphicsEllipseItem(QRectF(centre.x() - 14, centre.y() - 14, 28, 28))
+        ring.setPen(QPen(QColor("#ff6f00"), 3.0))
+        ring.setZValue(11)
+        self.scene().addItem(ring)
+        self._overlay.append(ring)
+        self._focus = ring
+        self.ensureVisible(QRectF(node.x, node.y, node.w, node.h), 40, 40)
+        return True
 
     def _light(self, box: QGraphicsRectItem, allowed: bool) -> None:
         outline = QGraphicsRectItem(box.rect().adjusted(-2, -2, 2, 2))
@@ -247,6 +285,8 @@ class TopologyCanvas(QGraphicsView):
         for item in self._overlay:
             self.scene().removeItem(item)
         self._overlay = []
+        self._badges = {}
+        self._focus = None
         self.highlighted = ()
         self.hop_keys = ()
         self.blocked_key = None

@@ -178,8 +178,12 @@ class TopologyBuilder:
         routed: dict[str, list[str]] = {}
         for link in links:
             if link.source_vpc_id == vpc_id:
-                cidrs = ", ".join(link.routed_cidrs[:3]) or "nothing"
-                routed.setdefault(link.component_id, []).append(f"routes {cidrs} → {link.target_vpc_id}")
+                cidrs = ", ".join(link.routed_cidrs[:3])
+                routed.setdefault(link.component_id, []).append(
+                    f"routes {cidrs} → {link.target_vpc_id}"
+                    if cidrs
+                    else f"no route over it to {link.target_vpc_id}"
+                )
         out: list[Node] = []
         for pcx in sorted(net.peerings.values(), key=lambda p: p.peering_id):
             if vpc_id not in (pcx.requester.vpc_id, pcx.accepter.vpc_id):

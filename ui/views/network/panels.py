@@ -28,6 +28,7 @@ from ui.models.network_models import (
     NetworkTreeModel,
     NetworkTreeProxy,
     account_label,
+    hop_component,
     severity,
 )
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from analysis.network.results import ExposureReport
 
 MAX_GAPS_LISTED = 6
+EMPTY_HOPS = "Hops: select an exposure or run a path query."
 
 
 def gap_text(inventory: Inventory, gap: NotAssessed) -> str:
@@ -194,18 +196,51 @@ class ExposuresPanel(QWidget):
 
 
 class HopsPanel(QWidget):
-    """What is shown (one sentence) and its hops: component, direction, verdict, the deciding rule."""
+    """What is shown (one sentence), its hops (component, direction, verdict, the deciding rule) and the
+    selected hop's rule in full; ``selected(row)`` when a hop is picked."""
+
+    selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = HopTableModel(self)
         self.table = make_table(self.model)
-        self.title = QLabel("Hops: select an exposure or run a path query.")
+        header = self.table.horizontalHeader()
+        for col in (HopTableModel.COL_NUMBER, HopTableModel.COL_DIRECTION, HopTableModel.COL_VERDICT):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(HopTableModel.COL_COMPONENT, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(HopTableModel.COL_RULE, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.title = QLabel(EMPTY_HOPS)
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        _column(self, self.title, self.table)
+        self.rule_label = QLabel()
+        self.rule_label.setWordWrap(True)
+        self.rule_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.rule_label)
 
     def set_hops(self, hops: Sequence[Hop], *, drawn: Sequence[bool] = (), title: str = "") -> None:
         self.model.set_hops(hops, drawn=drawn)
-        self.table.resizeColumnsToContents()
-        self.title.setText(title or "Hops: select an exposure or run a path query.")
+        self.table.setColumnWidth(HopTableModel.COL_COMPONENT, 250)
+        self.title.setText(title or EMPTY_HOPS)
+        blocking = next((i for i, h in enumerate(hops) if not h.allowed), None)
+        self.rule_label.setText(self._describe(blocking) if blocking is not None else "")
+        self.rule_label.setStyleSheet("color: #c62828;" if blocking is not None else "")
+
+    def _describe(self, row: int) -> str:
+        hop = self.model.hop(row)
+        if hop is None:
+            return ""
+        where = f" ({hop.direction})" if hop.direction else ""
+        return f"Hop {row + 1}, {hop_component(hop)}{where}: {hop.verdict}: {hop.rule}"
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            hop = self.model.hop(current.row())
+            self.rule_label.setText(self._describe(current.row()))
+            self.rule_label.setStyleSheet("color: #c62828;" if hop is not None and not hop.allowed else "")
+            self.selected.emit(current.row())

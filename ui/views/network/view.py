@@ -120,6 +120,7 @@ class NetworkView(QWidget):
         self.tabs.addTab(self.exposures, "Exposures")
         self.tabs.addTab(self.path_form, "Path query")
         self.hops = HopsPanel()
+        self.hops.selected.connect(self.canvas.focus_hop)
 
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.tabs)
@@ -132,7 +133,7 @@ class NetworkView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree_panel)
         split.addWidget(right)
-        split.setSizes([260, 1240])
+        split.setSizes([300, 1200])
         top = QHBoxLayout()
         top.addWidget(self.status_label, 1)
         top.addWidget(self.busy)
@@ -261,7 +262,7 @@ class NetworkView(QWidget):
         gaps = [
             gap_text(bundle.inventory, g)
             for g in bundle.report.not_assessed
-            if (g.account_id, g.region) == (topology.account_id, topology.region)
+            if g.account_id == topology.account_id and g.region in (topology.region, "*")
         ]
         self.coverage_label.setText("Not assessed here: " + "; ".join(gaps))
         self.coverage_label.setVisible(bool(gaps))
