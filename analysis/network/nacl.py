@@ -113,7 +113,10 @@ def nacl_partition(
     for e in entries:
         if e.net is None or not e.net.covers(remote):
             continue
-        if e.protocol != ALL and e.protocol != protocol:
+        # Asking for all traffic: a deny of any part of it denies "all traffic"; an allow of a part
+        # does not allow all of it (the next rules still decide).
+        partial_deny = protocol == ALL and not e.allow
+        if e.protocol != ALL and e.protocol != protocol and not partial_deny:
             continue
         ports = (
             e.ports if e.ports is not None and (has_ports(protocol) or is_icmp(protocol)) else (0, maximum)

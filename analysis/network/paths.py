@@ -14,6 +14,7 @@ from __future__ import annotations
 from analysis.model.inventory import Inventory
 from analysis.model.network import NetworkInterface
 from analysis.network.addresses import (
+    ALL,
     ICMP,
     ICMPV6,
     TCP,
@@ -130,7 +131,9 @@ def find_path(
     index: NetworkIndex | None = None,
 ) -> PathResult:
     """The path from ``source`` to ``destination`` on ``protocol``/``port`` (None: any port), or
-    what blocks it. Raises ValueError for an endpoint, protocol or port that makes no sense."""
+    what blocks it. ``protocol``: tcp, udp, icmp, icmpv6 (``port`` is then the ICMP type), or "-1"
+    / "all": all traffic, which passes only where rules allow every protocol and port. Raises
+    ValueError for an endpoint, protocol or port that makes no sense."""
     index = index or build_network_index(inventory)
     proto = _protocol(protocol, port)
     src, dst = resolve_endpoint(index, source), resolve_endpoint(index, destination)
@@ -160,8 +163,10 @@ def find_path(
 
 def _protocol(protocol: str, port: int | None) -> str:
     proto = normalize_protocol(protocol)
-    if proto not in (TCP, UDP, ICMP, ICMPV6):
-        raise ValueError(f"protocol {protocol!r} is not one of tcp, udp, icmp, icmpv6")
+    if proto not in (TCP, UDP, ICMP, ICMPV6, ALL):
+        raise ValueError(f"protocol {protocol!r} is not one of tcp, udp, icmp, icmpv6, -1 (all traffic)")
+    if proto == ALL and port is not None:
+        raise ValueError("no port can be given with all traffic (-1)")
     if port is not None and not 0 <= port <= domain_max(proto):
         what = "ICMP type" if is_icmp(proto) else "port"
         raise ValueError(f"{what} {port} is out of range 0-{domain_max(proto)}")
@@ -263,7 +268,7 @@ def _result(trace: Trace, src: Endpoint, dst: Endpoint, proto: str, port: int | 
     segments = trace.result()
     reachable = bool(segments)
     hops = trace.hops()
-    what = f"{proto}/{port}" if port is not None else proto
+    what = "all traffic" if proto == ALL else f"{proto}/{port}" if port is not None else proto
     if reachable:
         route = " -> ".join(h.component_id for h in hops)
         ranges = range_label([(s.lo, s.hi) for s in segments])

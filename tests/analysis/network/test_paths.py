@@ -340,3 +340,23 @@ def test_subnet_endpoint_and_the_main_route_table(tmp_path: Path) -> None:
     assert result.reachable and "security groups are not evaluated" in " ".join(result.notes)
     table_hop = next(h for h in result.hops if h.kind == ROUTE_TABLE)
     assert table_hop.component_id == "rtb-main-vpc-a" and "the VPC's main table" in table_hop.rule
+
+
+def test_all_traffic_passes_only_where_every_protocol_and_port_does(tmp_path: Path) -> None:
+    """ "Security group rules" and "Network ACL rules": protocol -1 is all traffic; a deny of any
+    part of it (here tcp 22) before the allow-all rule means not all traffic passes."""
+    t = Topology()
+    two_subnets(t)
+    t.sg("sg-2", "vpc-a", [sg_rule("-1", cidr="10.0.0.0/16")])
+    inv = t.inventory(tmp_path)
+    assert path(inv, "i-1", "i-2", protocol="-1").reachable
+    assert not path(inv, "i-2", "i-1", protocol="all").reachable  # sg-1 allows tcp 22 only
+    t.nacl("acl-2", "vpc-a", [
+        nacl_rule(90, "deny", egress=False, protocol="6", ports=(22, 22)),
+        nacl_rule(100, "allow", egress=False), nacl_rule(100, "allow", egress=True),
+    ])  # fmt: skip
+    t.subnet("subnet-2", "vpc-a", "10.0.2.0/24", route_table="rtb-priv", nacl="acl-2")
+    blocked = path(t.inventory(tmp_path / "b"), "i-1", "i-2", protocol="-1")
+    assert blocked.blocked_by is not None and blocked.blocked_by.detail["rule_number"] == 90
+    with pytest.raises(ValueError, match="no port"):
+        path(inv, "i-1", "i-2", 22, protocol="-1")
