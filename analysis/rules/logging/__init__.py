@@ -10,4 +10,11 @@ CONTROL_MODULES = (
     "cloudtrail_cloudwatch_logs",
     "cloudtrail_bucket_not_public",
     "cloudtrail_bucket_access_logging",
+    "cloudtrail_s3_data_events_write",
+    "cloudtrail_s3_data_events_read",
+    "config_recorder_enabled",
+    "config_records_all_resources",
+    "config_global_resources_recorded",
+    "config_delivery_channel",
+    "config_organization_aggregator",
 )

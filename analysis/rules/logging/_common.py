@@ -359,3 +359,80 @@ def organization_result(
 def all_trails(ctx: AssessmentContext) -> list[Trail]:
     """Every trail once (under its owner and home region), in ARN order."""
     return sorted(ctx.inventory.monitoring.trails.values(), key=lambda t: t.arn)
+
+
+# -- S3 data events --------------------------------------------------------------------------
+
+_S3_OBJECT = "AWS::S3::Object"
+# Advanced selector fields that only choose what to log, not which buckets or calls.
+_SCOPE_NEUTRAL_FIELDS = frozenset({"eventCategory", "resources.type", "readOnly"})
+
+
+def s3_object_events(trail: Trail) -> tuple[bool, bool] | None:
+    """Whether the trail logs S3 object reads and writes for every bucket; None if selectors unknown.
+
+    Basic selectors log all buckets with the value ``arn:<partition>:s3`` (or ``...:s3:::``);
+    advanced selectors with ``resources.type`` AWS::S3::Object and no other field narrowing
+    them (CloudTrail User Guide, "Logging data events"; CIS 3.8/3.9 audit procedures).
+    """
+    if trail.selectors_coverage.state != "collected":
+        return None
+    partition = trail.arn.split(":")[1] if trail.arn.count(":") >= 5 else "aws"
+    everything = {f"arn:{partition}:s3", f"arn:{partition}:s3:::"}
+    reads = writes = False
+    for sel in trail.event_selectors:
+        for kind, values in sel.data_resources:
+            if kind == _S3_OBJECT and everything & set(values):
+                reads |= sel.read_write_type in ("All", "ReadOnly")
+                writes |= sel.read_write_type in ("All", "WriteOnly")
+    for adv in trail.advanced_event_selectors:
+        if "Data" not in adv.equals("eventCategory") or _S3_OBJECT not in adv.equals("resources.type"):
+            continue
+        if set(adv.fields) - _SCOPE_NEUTRAL_FIELDS:
+            continue  # narrowed to some buckets or calls
+        read_only = adv.equals("readOnly")
+        reads |= not read_only or "true" in read_only
+        writes |= not read_only or "false" in read_only
+    return reads, writes
+
+
+def judge_s3_data_events(trail: Trail, *, write: bool) -> Judgement:
+    base = judge_active(trail, management=False)
+    kind = "write" if write else "read"
+    scope = s3_object_events(trail)
+    if scope is None:
+        return Judgement(
+            problems=base.problems,
+            unknowns=(
+                *base.unknowns,
+                f"its event selectors were not collected ({trail.selectors_coverage.reason})",
+            ),
+        )
+    covered = scope[1] if write else scope[0]
+    problems = (
+        base.problems
+        if covered
+        else (*base.problems, f"does not log S3 object {kind} events for all buckets")
+    )
+    return Judgement(problems=problems, unknowns=base.unknowns)
+
+
+# -- AWS Config --------------------------------------------------------------------------------
+
+
+def config_region_gap(ctx: AssessmentContext, account_id: str, region: str, operation: str) -> str | None:
+    """Why Config's ``operation`` cannot be judged in ``account_id``/``region``, or None when answered."""
+    cr = ctx.inventory.monitoring.config_regions.get((account_id, region))
+    listing = None
+    if cr is not None:
+        listing = {
+            "DescribeConfigurationRecorders": cr.recorders,
+            "DescribeDeliveryChannels": cr.delivery_channels,
+            "DescribeConfigurationAggregators": cr.aggregators,
+        }.get(operation)
+    if listing is not None:
+        return None if listing.answered else listing.coverage.reason
+    state = ctx.inventory.coverage.state(
+        account_id=account_id, region=region, service="config", operation=operation
+    )
+    return None if state.answered else state.reason
