@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import CRITICAL, FAIL, PASS, Control, Evidence, Input, Mappings, Remediation, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
+from analysis.rules.iam._common import root_has_no_credentials
 
 CONTROL = Control(
     id="iam_root_mfa",
@@ -38,7 +39,12 @@ CONTROL = Control(
         ),
     ),
     inputs=(Input(service="iam", operation="GetAccountSummary", regional=False),),
-    mappings=Mappings(fsbp=("IAM.9",), nist=("IA-2(1)", "IA-2(2)", "AC-6(10)")),
+    # CIS v5.0.0 1.4: Security Hub CSPM control reference, [IAM.9] related requirements.
+    mappings=Mappings(
+        cis=("1.4",),
+        fsbp=("IAM.9",),
+        nist=("AC-2(1)", "AC-3(15)", "IA-2(1)", "IA-2(2)", "IA-2(6)", "IA-2(8)"),
+    ),
 )
 
 
@@ -55,15 +61,29 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 reason="GetAccountSummary did not report AccountMFAEnabled",
             )
             continue
+        # Security Hub passes IAM.9 when the root user has no credentials at all (centralized
+        # root access): there is nothing to sign in with, so nothing for MFA to protect.
+        no_credentials = root_has_no_credentials(summary)
+        if enabled:
+            message = "The root user has MFA enabled."
+        elif no_credentials:
+            message = "The root user has no password and no access keys (root credentials removed)."
+        else:
+            message = "The root user has no MFA device: a password alone signs in with full control."
         yield Result(
             control_id=CONTROL.id,
-            status=PASS if enabled else FAIL,
+            status=PASS if enabled or no_credentials else FAIL,
             account_id=account_id,
             region=GLOBAL,
             resource_arn=ctx.account_arn(account_id),
             resource_id=account_id,
-            message="The root user has MFA enabled."
-            if enabled
-            else "The root user has no MFA device: a password alone signs in with full control.",
-            evidence=Evidence(call_ids=summary.call_ids, values={"AccountMFAEnabled": int(enabled)}),
+            message=message,
+            evidence=Evidence(
+                call_ids=summary.call_ids,
+                values={
+                    k: v
+                    for k, v in (summary.summary or {}).items()
+                    if k in ("AccountMFAEnabled", "AccountPasswordPresent", "AccountAccessKeysPresent")
+                },
+            ),
         )

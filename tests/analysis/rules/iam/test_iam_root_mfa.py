@@ -37,7 +37,7 @@ def test_pass_fail_and_not_assessed(tmp_path: Path) -> None:
     )
     assert [r.status for r in results["111111111111"]] == [PASS]
     [fail] = results["222222222222"]
-    assert fail.status == FAIL and fail.evidence.call_ids and fail.evidence.values == {"AccountMFAEnabled": 0}
+    assert fail.status == FAIL and fail.evidence.call_ids and fail.evidence.values["AccountMFAEnabled"] == 0
     [denied_result] = results["333333333333"]
     assert denied_result.status == NOT_ASSESSED and "was denied (AccessDenied" in denied_result.message
     [unreachable] = results[UNREACHABLE]

@@ -1,0 +1,53 @@
+"""IAM user passwords and active access keys were used within the last 45 days (credential report)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import MEDIUM, Control, Mappings, Remediation, Result
+from analysis.rules.context import AssessmentContext
+from analysis.rules.iam._common import AUTH_DETAILS, CREDENTIAL_REPORT, evaluate_unused
+
+DAYS = 45
+
+CONTROL = Control(
+    id="iam_credentials_unused_45_days",
+    title=f"IAM user credentials unused for {DAYS} days are removed",
+    severity=MEDIUM,
+    practice="identity",
+    service="iam",
+    scope="resource",
+    rationale=(
+        "A password or key nobody uses still works for whoever else holds it: a former employee, a "
+        f"leaked CI variable, an old backup. Credentials idle for {DAYS} days belong to someone who "
+        "does not need them; disabling them shrinks the set an attacker can try at no cost to anyone."
+    ),
+    remediation=Remediation(
+        console=(
+            "IAM > Users: show Console last sign-in and Access key last used; for each credential idle for "
+            f"{DAYS} days or more: Security credentials > Manage console access > Disable, and make the "
+            "access key inactive (delete it once nothing breaks)."
+        ),
+        cli=(
+            "aws iam generate-credential-report && aws iam get-credential-report --query Content "
+            "--output text | base64 -d\n"
+            "aws iam delete-login-profile --user-name <user>\n"
+            "aws iam update-access-key --user-name <user> --access-key-id <key-id> --status Inactive"
+        ),
+        terraform=(
+            "# Remove the login profile / key from the configuration, or keep a disabled key:\n"
+            'resource "aws_iam_access_key" "legacy" {\n'
+            "  user   = aws_iam_user.legacy.name\n"
+            '  status = "Inactive"\n'
+            "}"
+        ),
+    ),
+    inputs=(AUTH_DETAILS, CREDENTIAL_REPORT),
+    # CIS v5.0.0 1.11: Security Hub CSPM control reference, [IAM.22] (which lists no NIST 800-53
+    # control); AC-2(3) "disable accounts" is ours, from [IAM.8]'s list for the same check at 90 days.
+    mappings=Mappings(cis=("1.11",), fsbp=("IAM.22",), nist=("AC-2(3)",)),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    yield from evaluate_unused(ctx, CONTROL, DAYS)

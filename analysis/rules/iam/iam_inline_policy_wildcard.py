@@ -1,0 +1,111 @@
+"""Inline policies of users, groups and roles do not allow whole services ("*" or "service:*").
+
+Security Hub's IAM.21 looks at customer-managed policies only; inline policies carry the same
+risk and are harder to find (they live inside each principal), so this control applies the same
+test to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from analysis.rules.base import MEDIUM, Control, Evidence, Mappings, Remediation, Result
+from analysis.rules.context import GLOBAL, AssessmentContext
+from analysis.rules.iam._common import (
+    AUTH_DETAILS,
+    describe_statement,
+    memo,
+    result,
+    service_wildcards,
+    short_arn,
+)
+from analysis.rules.iam.iam_policy_service_wildcard import NIST_IAM21
+
+CONTROL = Control(
+    id="iam_inline_policy_wildcard",
+    title='Inline policies do not allow every action of a service ("*" or "service:*")',
+    severity=MEDIUM,
+    practice="identity",
+    service="iam",
+    scope="resource",
+    rationale=(
+        "An inline policy is embedded in one user, group or role: it is not listed among the "
+        "account's policies, cannot be reused or versioned, and is easily missed by reviews. A "
+        'service wildcard ("iam:*", "s3:*") or "*" hidden there grants destructive and '
+        "permission-changing actions nobody looked at."
+    ),
+    remediation=Remediation(
+        console=(
+            "IAM > Users / User groups / Roles > (principal) > Permissions > the inline policy > Edit: list "
+            "the actions needed, or replace the inline policy by a reviewed customer-managed policy."
+        ),
+        cli=(
+            "aws iam get-role-policy --role-name <role> --policy-name <name>\n"
+            "aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://scoped.json"
+        ),
+        terraform=(
+            'resource "aws_iam_role_policy" "app" {\n'
+            "  role   = aws_iam_role.app.id\n"
+            "  policy = data.aws_iam_policy_document.app_scoped.json  # actions listed, no service:*\n"
+            "}"
+        ),
+    ),
+    inputs=(AUTH_DETAILS,),
+    # No Security Hub control covers inline policies; NIST: IAM.21's list, for the same check.
+    mappings=Mappings(nist=NIST_IAM21),
+)
+
+
+def _principals_by_account(ctx: AssessmentContext) -> dict[str, list[Any]]:
+    def build() -> dict[str, list[Any]]:
+        iam = ctx.inventory.iam
+        out: dict[str, list[Any]] = {}
+        everyone: Iterable[Any] = (
+            *iam.users.values(),
+            *iam.groups.values(),
+            *(r for r in iam.roles.values() if not r.service_linked),  # AWS writes service-linked policies
+        )
+        for p in everyone:
+            if p.inline_policies:
+                out.setdefault(p.account_id, []).append(p)
+        for items in out.values():
+            items.sort(key=lambda p: p.arn)
+        return out
+
+    return memo(ctx, "principals_with_inline_policies", build)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    by_account = _principals_by_account(ctx)
+    for account_id in ctx.account_ids:
+        gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)
+        if gap is not None:
+            yield gap
+            continue
+        for principal in by_account.get(account_id, ()):
+            statements: list[str] = []
+            wildcards: set[str] = set()
+            for inline in principal.inline_policies:
+                for st, hits in service_wildcards(inline.document, every_service=True):
+                    statements.append(
+                        describe_statement(f"inline policy {inline.name} of {short_arn(principal.arn)}", st)
+                    )
+                    wildcards.update(hits)
+            names = [p.name for p in principal.inline_policies]
+            yield result(
+                CONTROL,
+                passed=not wildcards,
+                account_id=account_id,
+                resource_arn=principal.arn,
+                resource_id=short_arn(principal.arn),
+                message=f"Inline policies {', '.join(names)} allow no whole service."
+                if not wildcards
+                else f"{short_arn(principal.arn)} has inline policies allowing whole services: "
+                f"{', '.join(sorted(wildcards))}.",
+                evidence=Evidence(
+                    call_ids=principal.call_ids,
+                    statements=tuple(statements),
+                    values={"inline_policies": names, "wildcards": sorted(wildcards)},
+                ),
+            )

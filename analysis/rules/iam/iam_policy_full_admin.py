@@ -1,0 +1,126 @@
+"""Customer-managed policies do not allow "*" on "*" (Security Hub IAM.1: the default version, Allow Action * Resource *)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import HIGH, Control, Evidence, Mappings, Remediation, Result
+from analysis.rules.context import GLOBAL, AssessmentContext
+from analysis.rules.iam._common import (
+    AUTH_DETAILS,
+    admin_statements,
+    boundary_policy_arns,
+    customer_policies_by_account,
+    describe_statement,
+    result,
+)
+
+CONTROL = Control(
+    id="iam_policy_full_admin",
+    title='Customer-managed policies do not allow full "*:*" administrative privileges',
+    severity=HIGH,
+    practice="identity",
+    service="iam",
+    scope="resource",
+    rationale=(
+        "A policy that allows every action on every resource makes whoever holds it an "
+        "administrator, able to grant itself anything else and to switch off logging. Least "
+        "privilege starts by writing policies for the tasks people do; an organization that needs "
+        "administrators should grant the AWS-managed AdministratorAccess deliberately, to few "
+        "roles, not copy it into custom policies that spread."
+    ),
+    remediation=Remediation(
+        console=(
+            "IAM > Policies > (policy) > Entities attached: find who needs what; edit the policy (Permissions > "
+            "Edit) to the actions and resources needed, or detach and delete it."
+        ),
+        cli=(
+            "aws iam list-entities-for-policy --policy-arn <policy-arn>\n"
+            "aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://scoped.json "
+            "--set-as-default"
+        ),
+        terraform=(
+            'data "aws_iam_policy_document" "deploy" {\n'
+            "  statement {\n"
+            '    actions   = ["lambda:UpdateFunctionCode", "lambda:GetFunction"]\n'
+            '    resources = ["arn:aws:lambda:*:111122223333:function:app-*"]\n'
+            "  }\n"
+            "}"
+        ),
+    ),
+    inputs=(AUTH_DETAILS,),
+    # NIST list: Security Hub CSPM control reference, [IAM.1]. That page maps IAM.1 to no CIS
+    # v5.0.0 requirement (CIS 1.15, attached *:* policies, is iam_admin_policy_attached).
+    mappings=Mappings(
+        fsbp=("IAM.1",),
+        nist=(
+            "AC-2",
+            "AC-2(1)",
+            "AC-3",
+            "AC-3(15)",
+            "AC-3(7)",
+            "AC-5",
+            "AC-6",
+            "AC-6(10)",
+            "AC-6(2)",
+            "AC-6(3)",
+        ),
+    ),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    by_account = customer_policies_by_account(ctx)
+    boundaries = boundary_policy_arns(ctx)
+    for account_id in ctx.account_ids:
+        gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)
+        if gap is not None:
+            yield gap
+            continue
+        for policy in by_account.get(account_id, ()):
+            doc = policy.default_document
+            attached = policy.attachment_counts.get(account_id, 0)
+            values = {"default_version": policy.default_version_id, "attachment_count": attached}
+            if doc is None or not doc.ok:
+                yield ctx.not_assessed(
+                    CONTROL,
+                    account_id=account_id,
+                    region=GLOBAL,
+                    reason=f"the default version of {policy.name} is not in the snapshot or does not parse",
+                    call_ids=policy.call_ids,
+                    resource_arn=policy.arn,
+                    resource_id=policy.name,
+                )
+                continue
+            found = admin_statements(doc)
+            if found and policy.arn in boundaries:
+                # Security Hub evaluates IAM.1 with excludePermissionBoundaryPolicy: a boundary
+                # only caps permissions, it grants nothing.
+                yield result(
+                    CONTROL,
+                    passed=True,
+                    account_id=account_id,
+                    resource_arn=policy.arn,
+                    resource_id=policy.name,
+                    message=f"{policy.name} allows *:* but is used as a permissions boundary (grants nothing).",
+                    evidence=Evidence(call_ids=policy.call_ids, values=values),
+                )
+                continue
+            yield result(
+                CONTROL,
+                passed=not found,
+                account_id=account_id,
+                resource_arn=policy.arn,
+                resource_id=policy.name,
+                message=f"{policy.name} does not allow *:*."
+                if not found
+                else f'{policy.name} allows every action on every resource ("*:*"); attached {attached} time(s).',
+                evidence=Evidence(
+                    call_ids=policy.call_ids,
+                    statements=tuple(
+                        describe_statement(f"policy {policy.name} version {policy.default_version_id}", st)
+                        for st in found
+                    ),
+                    values=values,
+                ),
+            )
