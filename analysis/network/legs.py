@@ -105,12 +105,16 @@ def internet_to(
         return
     igws = index.igws_by_vpc.get(dst.vpc_id, [])
     if not igws:
-        trace.add(
-            missing_gateway_hop(
-                INTERNET_GATEWAY, dst.vpc_id, f"no internet gateway is attached to {dst.vpc_id}",
-                dst.account_id, dst.region,
+        eigws = index.eigws_by_vpc.get(dst.vpc_id, [])
+        if eigws and client.version == 6:
+            rule = (
+                f"only an egress-only internet gateway is attached to {dst.vpc_id}: "
+                "it drops connections started from the internet"
             )
-        )  # fmt: skip
+            trace.add(gateway_hop(eigws[0], allowed=False, rule=rule))
+        else:
+            rule = f"no internet gateway is attached to {dst.vpc_id}"
+            trace.add(missing_gateway_hop(INTERNET_GATEWAY, dst.vpc_id, rule, dst.account_id, dst.region))
         return
     igw = igws[0]
     trace.add(gateway_hop(igw, allowed=True, rule=f"{igw.gateway_id} is attached to {dst.vpc_id}"))

@@ -24,16 +24,18 @@ from analysis.network.addresses import (
     domain_max,
     has_ports,
     is_icmp,
+    is_public,
     normalize_protocol,
     parse_address,
     parse_net,
 )
 from analysis.network.balancers import lb_entries, via_load_balancer
 from analysis.network.egress import to_internet
+from analysis.network.hops import internet_hop
 from analysis.network.index import NetworkIndex, build_network_index
 from analysis.network.legs import Side, between, eni_side, internet_to
 from analysis.network.ports import range_label
-from analysis.network.results import Endpoint, PathResult
+from analysis.network.results import ADDRESS, DENY, Endpoint, Hop, PathResult
 from analysis.network.trace import Trace
 
 INTERNET_WORDS = ("internet", "0.0.0.0/0", "::/0")
@@ -238,6 +240,16 @@ def _inbound(index: NetworkIndex, trace: Trace, dst: Endpoint, client: Net) -> N
             public = dst.address
         elif eni.public_ips:
             public = eni.public_ips[0]
+    elif dst.kind == "ip" and not is_public(side.address):
+        trace.add(internet_hop(client.text))
+        rule = f"{side.address.text} is a private address with no interface holding a public one: the internet cannot reach it"
+        trace.add(
+            Hop(
+                kind=ADDRESS, component_id=side.address.text, arn=None, account_id=side.account_id,
+                region=side.region, direction="", verdict=DENY, rule=rule,
+            )
+        )  # fmt: skip
+        return
     internet_to(index, trace, side, client, public)
 
 

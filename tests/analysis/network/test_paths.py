@@ -360,3 +360,42 @@ def test_all_traffic_passes_only_where_every_protocol_and_port_does(tmp_path: Pa
     assert blocked.blocked_by is not None and blocked.blocked_by.detail["rule_number"] == 90
     with pytest.raises(ValueError, match="no port"):
         path(inv, "i-1", "i-2", 22, protocol="-1")
+
+
+def test_a_private_address_is_not_reachable_from_the_internet(tmp_path: Path) -> None:
+    """ "IP addressing for your VPCs": private (RFC 1918) addresses are not routable on the internet."""
+    t = Topology()
+    two_subnets(t)
+    result = path(t.inventory(tmp_path), "internet", "10.0.1.99", 22)
+    assert result.blocked_by is not None and result.blocked_by.kind == ADDRESS
+    assert "private address" in result.blocked_by.rule
+
+
+def test_to_a_public_address_of_the_organization_through_nat_and_back_in(tmp_path: Path) -> None:
+    """ "NAT gateways": the private instance leaves with the NAT gateway's address; the target sees
+    that address as an internet client (group references do not apply to public addresses)."""
+    t = Topology()
+    two_subnets(t)
+    t.sg("sg-1", "vpc-a", [sg_rule("tcp", 22, cidr="198.51.100.77/32", rule_id="sgr-from-nat")])
+    inv = t.inventory(tmp_path)
+    result = path(inv, "i-2", "203.0.113.1", 22)
+    assert result.reachable and result.hops[-2].rule == "sgr-from-nat: tcp 22 from 198.51.100.77/32"
+    kinds = [h.kind for h in result.hops]
+    assert kinds.index(NAT_GATEWAY) < kinds.index(ADDRESS)
+
+
+def test_ipv6_egress_through_an_egress_only_internet_gateway(tmp_path: Path) -> None:
+    """ "Enable outbound IPv6 traffic using an egress-only internet gateway"."""
+    t = Topology()
+    t.vpc("vpc-6", "10.6.0.0/16", ipv6="2600:1f18:1::/56")
+    t.gateway("eigw-6", "vpc-6", egress_only=True)
+    t.route_table("rtb-eo", "vpc-6", [route("::/0", "eigw-6")])
+    t.subnet("subnet-eo", "vpc-6", "10.6.1.0/24", ipv6="2600:1f18:1:2::/64", route_table="rtb-eo")
+    t.sg("sg-6", "vpc-6", [], egress=[sg_rule("-1", cidr="::/0", egress=True)])
+    t.eni("eni-eo", "subnet-eo", "10.6.1.10", groups=["sg-6"], ipv6=["2600:1f18:1:2::10"])
+    inv = t.inventory(tmp_path)
+    out = path(inv, "eni-eo", "2001:db8::1", 443)
+    assert out.reachable and any(h.kind == "egress_only_internet_gateway" for h in out.hops)
+    back = path(inv, "2001:db8::1", "eni-eo", 443)
+    assert not back.reachable and back.blocked_by is not None
+    assert back.blocked_by.component_id == "eigw-6" and "drops connections" in back.blocked_by.rule
