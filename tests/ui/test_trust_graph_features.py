@@ -271,7 +271,7 @@ def test_clicking_an_overview_account_lists_its_aggregated_edges(qtbot: Any, vie
     qtbot.waitUntil(lambda: view.canvas.mode == OVERVIEW, timeout=TIMEOUT_MS)
     text = view.show_group(account_node_id(PROD))
     assert "OU path: Root / Prod" in text
-    assert "From other accounts (2):" in text and "dev: 4 trust edges" in text
+    assert "Edges in, from (2):" in text and "dev: 4 trust edges" in text
     assert view.details.expand_button.isEnabled()
     with qtbot.waitSignal(view.drawn, timeout=TIMEOUT_MS):
         view.details.expand_button.click()

@@ -120,15 +120,17 @@ class GraphCanvas(QWidget):
         self.plot.addItem(item)
         self._items.append(item)
 
-    def _box(self, box: Box, title: str) -> None:
+    def _box(self, box: Box, title: str, short: str = "") -> None:
+        """A box and its title (``short`` when the title does not fit, e.g. the name without the id)."""
         rect = QGraphicsRectItem(QRectF(box.x, box.y, box.width, box.height))
         rect.setPen(pg.mkPen("#9e9e9e", width=1.5))
         rect.setBrush(QBrush(QColor(245, 245, 245)))
         rect.setZValue(-10)
         self._add(rect)
         top = box.y + box.height
+        room = chars_for(box.width + 1.0, TITLE_HEIGHT)
         self._label(
-            elide(title, chars_for(box.width + 1.0, TITLE_HEIGHT)),
+            elide(short if short and len(title) > room else title, room),
             x=box.x,
             top=lambda h: top + h * 1.2,
             height=TITLE_HEIGHT,
@@ -188,7 +190,7 @@ class GraphCanvas(QWidget):
         inv = tg.inventory
         for box in layout.boxes.values():
             name = inv.account_name(box.account_id)
-            self._box(box, f"{name} ({box.account_id})" if name else box.account_id)
+            self._box(box, f"{name} ({box.account_id})" if name else box.account_id, short=name)
         pos = layout.positions
         on_path = set(pairwise(highlight))
         xs: list[float] = []

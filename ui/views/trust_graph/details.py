@@ -129,8 +129,8 @@ def describe_group(tg: TrustGraph, overview: AccountOverview, group_id: str) -> 
         lines.append("edges inside: " + ", ".join(f"{c} {k}" for k, c in sorted(n.internal.items())))
     out, inc = overview.edges_of(group_id)
     for title, edges, other_end in (
-        ("Into other accounts", out, "target"),
-        ("From other accounts", inc, "source"),
+        ("Edges out, to", out, "target"),
+        ("Edges in, from", inc, "source"),
     ):
         lines += ["", f"{title} ({len(edges)}):"]
         for e in sorted(edges, key=lambda e: (-e.escalation, -e.total)):

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 
 class TrustGraphView(QWidget):
+    """Wiring only: the panels, the two runners (queries; layouts and overviews) and the drawing."""
+
     drawn = Signal()  # something was drawn (tests and screenshots wait for it)
     results_ready = Signal(object)  # QueryOutcome
 
@@ -184,6 +186,9 @@ class TrustGraphView(QWidget):
         self.cancel_button.setEnabled(running)
 
     def cancel(self) -> None:
+        """Stop the running query and layout (Cancel); what was listed and drawn before stays."""
+        if self.queries.is_busy() and self.outcome is None:
+            self.results_label.setText(f"Results: {self.queries.label} cancelled.")
         self.queries.cancel()
         self.drawing.runner.cancel()
 
