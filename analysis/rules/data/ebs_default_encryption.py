@@ -1,0 +1,78 @@
+"""EBS encryption by default is on in every account and region (EC2.7)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import FAIL, MEDIUM, PASS, Control, Evidence, Input, Mappings, Remediation, Result
+from analysis.rules.context import AssessmentContext
+from analysis.rules.data._common import places
+
+EBS_DEFAULT = Input(service="ec2", operation="GetEbsEncryptionByDefault")
+
+CONTROL = Control(
+    id="ebs_default_encryption",
+    title="EBS encryption by default is enabled in every region",
+    severity=MEDIUM,
+    practice="data",
+    service="ec2",
+    scope="region",
+    rationale=(
+        "With encryption by default, every new EBS volume and snapshot copy in the region is "
+        "encrypted with KMS, whoever launches the instance and whatever template they use. The "
+        "setting is per account and per region, so a region left off is where an unencrypted "
+        "volume, and later an unencrypted shareable snapshot, appears."
+    ),
+    remediation=Remediation(
+        console=(
+            "EC2 console (in each region) > Dashboard > Account attributes > Data protection and "
+            "security > Manage > tick 'Always encrypt new EBS volumes' (optionally choose the KMS key) > Update."
+        ),
+        cli="aws ec2 enable-ebs-encryption-by-default --region <region>",
+        terraform=(
+            "# One per region (provider alias per region):\n"
+            'resource "aws_ebs_encryption_by_default" "this" {\n'
+            "  enabled = true\n"
+            "}"
+        ),
+    ),
+    inputs=(EBS_DEFAULT,),
+    mappings=Mappings(
+        cis=("5.1.1",),
+        fsbp=("EC2.7",),
+        nist=("CA-9(1)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "SI-7(6)"),
+    ),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    settings = ctx.inventory.network.ebs_encryption
+    for account_id, region in places(ctx, regional=True):
+        gap = ctx.gaps_or(CONTROL, account_id, region)
+        if gap is not None:
+            yield gap
+            continue
+        setting = settings.get((account_id, region))
+        if setting is None or setting.enabled is None:
+            yield ctx.not_assessed(
+                CONTROL,
+                account_id=account_id,
+                region=region,
+                reason="GetEbsEncryptionByDefault answered without EbsEncryptionByDefault",
+                call_ids=setting.state.call_ids if setting is not None else (),
+            )
+            continue
+        yield Result(
+            control_id=CONTROL.id,
+            status=PASS if setting.enabled else FAIL,
+            account_id=account_id,
+            region=region,
+            resource_arn=ctx.account_arn(account_id),
+            resource_id=f"{account_id}/{region}",
+            message=f"EBS encryption by default is on in {region}."
+            if setting.enabled
+            else f"EBS encryption by default is off in {region}: new volumes are unencrypted unless their creator asks.",
+            evidence=Evidence(
+                call_ids=setting.state.call_ids, values={"EbsEncryptionByDefault": setting.enabled}
+            ),
+        )

@@ -1,0 +1,75 @@
+"""RDS DB instances have deletion protection enabled (RDS.8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import FAIL, LOW, PASS, Control, Mappings, Remediation, Result
+from analysis.rules.context import AssessmentContext
+from analysis.rules.data._common import listing_gaps, result
+from analysis.rules.data._rds import LIST_INSTANCES
+
+CONTROL = Control(
+    id="rds_instance_deletion_protection",
+    title="RDS DB instances have deletion protection enabled",
+    severity=LOW,
+    practice="data",
+    service="rds",
+    scope="resource",
+    rationale=(
+        "With deletion protection, a DeleteDBInstance call fails until someone first modifies the "
+        "instance to turn the protection off: an accidental delete, a mistaken infrastructure-as-code "
+        "run or a hurried attacker cannot remove the database in one step. Instances in an Aurora "
+        "cluster take the cluster's setting and are not judged here."
+    ),
+    remediation=Remediation(
+        console=(
+            "RDS console > Databases > the instance > Modify > Deletion protection: Enable > Continue > Apply immediately."
+        ),
+        cli="aws rds modify-db-instance --db-instance-identifier <db> --deletion-protection --apply-immediately",
+        terraform=(
+            'resource "aws_db_instance" "ledger" {\n'
+            '  identifier          = "payments-ledger"\n'
+            "  deletion_protection = true\n"
+            "}"
+        ),
+    ),
+    inputs=(LIST_INSTANCES,),
+    mappings=Mappings(fsbp=("RDS.8",), nist=("CM-3", "SC-5(2)", "SI-13(5)")),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
+    for db in ctx.inventory.rds.instances.values():
+        if db.cluster_identifier:
+            continue  # Aurora: deletion protection is a cluster setting (RDS.7), clusters are not collected
+        values = {"DeletionProtection": db.deletion_protection}
+        if db.deletion_protection is None:
+            yield ctx.not_assessed(
+                CONTROL,
+                account_id=db.account_id,
+                region=db.region,
+                reason=f"DescribeDBInstances did not report DeletionProtection for {db.identifier}",
+                call_ids=db.call_ids,
+                resource_arn=db.arn,
+                resource_id=db.identifier,
+            )
+        elif db.deletion_protection:
+            yield result(
+                CONTROL,
+                db,
+                PASS,
+                f"DB instance {db.identifier} has deletion protection.",
+                resource_id=db.identifier,
+                values=values,
+            )
+        else:
+            yield result(
+                CONTROL,
+                db,
+                FAIL,
+                f"DB instance {db.identifier} can be deleted in one call: deletion protection is off.",
+                resource_id=db.identifier,
+                values=values,
+            )

@@ -1,0 +1,85 @@
+"""RDS DB instances are not publicly accessible (RDS.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import CRITICAL, FAIL, PASS, Control, Mappings, Remediation, Result
+from analysis.rules.context import AssessmentContext
+from analysis.rules.data._common import listing_gaps, result
+from analysis.rules.data._rds import LIST_INSTANCES
+
+CONTROL = Control(
+    id="rds_instance_not_public",
+    title="RDS DB instances are not publicly accessible",
+    severity=CRITICAL,
+    practice="data",
+    service="rds",
+    scope="resource",
+    rationale=(
+        "A publicly accessible DB instance gets a DNS name resolving to a public IP address; with a "
+        "route to an internet gateway and a permissive security group, the database listener is "
+        "open to the internet and its password is the only barrier against brute force and engine "
+        "exploits. Databases belong in private subnets, reached through the application tier. The "
+        "network analysis says whether the listener is actually reachable."
+    ),
+    remediation=Remediation(
+        console=(
+            "RDS console > Databases > the instance > Modify > Connectivity > Additional configuration "
+            "> Public access: Not publicly accessible > Continue > Apply immediately."
+        ),
+        cli="aws rds modify-db-instance --db-instance-identifier <db> --no-publicly-accessible --apply-immediately",
+        terraform=(
+            'resource "aws_db_instance" "reporting" {\n'
+            '  identifier             = "payments-reporting"\n'
+            "  publicly_accessible    = false\n"
+            "  db_subnet_group_name   = aws_db_subnet_group.private.name\n"
+            "  vpc_security_group_ids = [aws_security_group.db.id]\n"
+            "}"
+        ),
+    ),
+    inputs=(LIST_INSTANCES,),
+    mappings=Mappings(
+        cis=("2.2.3",),
+        fsbp=("RDS.2",),
+        nist=("AC-4", "AC-4(21)", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)", "SC-7(4)", "SC-7(5)"),
+    ),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
+    for db in ctx.inventory.rds.instances.values():
+        values = {
+            "PubliclyAccessible": db.publicly_accessible,
+            "Endpoint": db.endpoint_address,
+            "Port": db.port,
+        }
+        if db.publicly_accessible is None:
+            yield ctx.not_assessed(
+                CONTROL,
+                account_id=db.account_id,
+                region=db.region,
+                reason=f"DescribeDBInstances did not report PubliclyAccessible for {db.identifier}",
+                call_ids=db.call_ids,
+                resource_arn=db.arn,
+                resource_id=db.identifier,
+            )
+        elif db.publicly_accessible:
+            yield result(
+                CONTROL,
+                db,
+                FAIL,
+                f"DB instance {db.identifier} ({db.engine}) is publicly accessible: its endpoint resolves to a public address.",
+                resource_id=db.identifier,
+                values=values,
+            )
+        else:
+            yield result(
+                CONTROL,
+                db,
+                PASS,
+                f"DB instance {db.identifier} is not publicly accessible.",
+                resource_id=db.identifier,
+                values=values,
+            )

@@ -1,0 +1,99 @@
+"""Manual RDS snapshots are not public (RDS.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import CRITICAL, FAIL, PASS, Control, Mappings, Remediation, Result
+from analysis.rules.context import AssessmentContext
+from analysis.rules.data._common import result
+from analysis.rules.data._rds import (
+    CLUSTER_SNAPSHOT_ATTRIBUTES,
+    LIST_CLUSTER_SNAPSHOTS,
+    LIST_SNAPSHOTS,
+    SNAPSHOT_ATTRIBUTES,
+    attributes_gap,
+    snapshot_listing_gaps,
+)
+
+CONTROL = Control(
+    id="rds_snapshot_not_public",
+    title="RDS snapshots are not public",
+    severity=CRITICAL,
+    practice="data",
+    service="rds",
+    scope="resource",
+    rationale=(
+        "A manual DB or cluster snapshot whose restore attribute lists 'all' can be copied and "
+        "restored by every AWS account: the whole database, with its users' password hashes, "
+        "leaves the organization with one API call. Unencrypted snapshots are the worst case; an "
+        "encrypted one still exposes its existence and metadata."
+    ),
+    remediation=Remediation(
+        console="RDS console > Snapshots > the snapshot > Actions > Share snapshot > DB snapshot visibility: Private > Save.",
+        cli=(
+            "aws rds modify-db-snapshot-attribute --db-snapshot-identifier <snapshot> "
+            "--attribute-name restore --values-to-remove all"
+        ),
+        terraform=(
+            "# Snapshots shared by hand are not Terraform state; guard the organization instead:\n"
+            'data "aws_iam_policy_document" "deny_public_snapshots" {\n'
+            "  statement {\n"
+            '    effect    = "Deny"\n'
+            '    actions   = ["rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"]\n'
+            '    resources = ["*"]\n'
+            '    condition { test = "StringEquals" variable = "rds:AddAttributeName"  values = ["restore"] }\n'
+            "  }\n"
+            "}"
+        ),
+    ),
+    inputs=(LIST_SNAPSHOTS, SNAPSHOT_ATTRIBUTES, LIST_CLUSTER_SNAPSHOTS, CLUSTER_SNAPSHOT_ATTRIBUTES),
+    mappings=Mappings(
+        fsbp=("RDS.1",),
+        nist=(
+            "AC-21",
+            "AC-3",
+            "AC-3(7)",
+            "AC-4",
+            "AC-4(21)",
+            "AC-6",
+            "SC-7",
+            "SC-7(11)",
+            "SC-7(16)",
+            "SC-7(20)",
+            "SC-7(21)",
+            "SC-7(3)",
+            "SC-7(4)",
+            "SC-7(9)",
+        ),
+    ),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    yield from snapshot_listing_gaps(ctx, CONTROL)
+    for snap in ctx.inventory.rds.snapshots.values():
+        gap = attributes_gap(ctx, CONTROL, snap)
+        if gap is not None:
+            yield gap
+            continue
+        values = {"restore": list(snap.restore_shared_with), "Encrypted": snap.encrypted}
+        if snap.public:
+            clear = " and unencrypted" if snap.encrypted is False else ""
+            yield result(
+                CONTROL,
+                snap,
+                FAIL,
+                f"{snap.kind.capitalize()} snapshot {snap.identifier} is public{clear}: any AWS account can restore it.",
+                resource_id=snap.identifier,
+                values=values,
+            )
+        else:
+            yield result(
+                CONTROL,
+                snap,
+                PASS,
+                f"Snapshot {snap.identifier} is not public.",
+                resource_id=snap.identifier,
+                values=values,
+            )
