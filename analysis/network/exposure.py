@@ -137,10 +137,19 @@ def _interface_exposures(
         if v6 is not None and v6.version == 6:
             yield _direct(index, eni, v6, ANY_V6, ip, hook)
     for entry in entries:
-        clients = (ANY_V4, ANY_V6) if entry.lb.ip_address_type.startswith("dualstack") else (ANY_V4,)
+        clients = _clients(entry.lb.ip_address_type)
         for client in clients:
             trace = via_load_balancer(index, entry, client)
             yield _exposures(index, eni, trace, via="load_balancer", client=client, entry=entry), trace.notes
+
+
+def _clients(ip_address_type: str) -> tuple[Net, ...]:
+    """Internet clients of a balancer by its IP address type (ELB "IP address types")."""
+    if ip_address_type == "dualstack-without-public-ipv4":
+        return (ANY_V6,)
+    if ip_address_type.startswith("dualstack"):
+        return (ANY_V4, ANY_V6)
+    return (ANY_V4,)
 
 
 def _direct(

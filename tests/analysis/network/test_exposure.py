@@ -394,3 +394,22 @@ def test_ingress_routing_is_noted(tmp_path: Path) -> None:
     t.route_tables["rtb-edge"] = dataclasses.replace(t.route_tables["rtb-edge"], gateway_ids=("igw-a",))
     _, report = run(t, tmp_path)
     assert exposures_of(report, "eni-web") and any("rtb-edge" in n for n in report.notes)
+
+
+def test_dualstack_balancer_takes_ipv6_clients(tmp_path: Path) -> None:
+    """ELB "IP address types": a dualstack balancer has IPv6 addresses too; its subnets need an
+    IPv6 route to the internet gateway and its group a rule for ::/0."""
+    t = Topology()
+    t.vpc("vpc-d", "10.30.0.0/16", ipv6="2600:1f18:3::/56", igw="igw-d")
+    t.route_table("rtb-d", "vpc-d", [route(ANY, "igw-d"), route("::/0", "igw-d")])
+    t.subnet("subnet-d", "vpc-d", "10.30.0.0/24", ipv6="2600:1f18:3:1::/64", route_table="rtb-d")
+    t.subnet("subnet-dapp", "vpc-d", "10.30.10.0/24")
+    t.sg("sg-dlb", "vpc-d", [sg_rule("tcp", 443, cidr="::/0", rule_id="sgr-v6")])
+    t.sg("sg-dapp", "vpc-d", [sg_rule("tcp", 8080, group="sg-dlb")])
+    t.eni("eni-dapp", "subnet-dapp", "10.30.10.5", groups=["sg-dapp"], instance="i-dapp")
+    lb = t.alb("dual", "vpc-d", ["subnet-d"], groups=["sg-dlb"], ip_address_type="dualstack")
+    t.listener(lb, 443, t.target_group("dual-tg", "vpc-d", 8080, ["i-dapp"]), protocol="HTTPS")
+    _, report = run(t, tmp_path)
+    assert [(e.source_cidr, e.ports.label()) for e in exposures_of(report, "eni-dapp")] == [
+        ("::/0", "tcp/8080")
+    ]
