@@ -7,9 +7,10 @@ Kinds (``NetworkFinding.kind``):
   exposure analysis found a path: route, NACLs both ways, security groups, a public address or
   an internet-facing load balancer). The hops are the evidence.
 - ``management_port_open_rule``: a security group rule opens a management port to the world,
-  but no interface the group is attached to is reachable on that port from the internet (rule
-  level only: a NAT-only subnet, a NACL, no public address...). Still a weakness: one route or
-  address change away.
+  but interfaces using the group are not reachable on that port from the internet (rule level
+  only: a NAT-only subnet, a NACL, no public address...), or the group is attached to nothing.
+  Still a weakness: one route or address change away. ``network_interface_ids`` lists the
+  interfaces concerned; those a path does reach are ``management_port_reachable`` findings.
 - ``default_vpc_in_use`` / ``default_vpc_present``: a default VPC with network interfaces in
   it, or one that exists unused (CIS AWS Foundations: use purpose-built VPCs).
 - ``subnet_auto_public_ip``: ``MapPublicIpOnLaunch`` (FSBP EC2.15): every instance launched there
@@ -37,7 +38,15 @@ from dataclasses import dataclass
 from analysis.model.coverage import CoverageState
 from analysis.model.inventory import Inventory
 from analysis.model.network import Vpc
-from analysis.network.results import MANAGEMENT_PORTS, Exposure, ExposureReport, Hop, NotAssessed, PortRange
+from analysis.network.results import (
+    MANAGEMENT_PORTS,
+    Exposure,
+    ExposureReport,
+    Hop,
+    NotAssessed,
+    OpenRule,
+    PortRange,
+)
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 FAIL, NOT_ASSESSED = "fail", "not_assessed"
@@ -77,6 +86,8 @@ class NetworkFinding:
     detail: str
     call_ids: tuple[int, ...] = ()  # the snapshot calls it was derived from
     hops: tuple[Hop, ...] = ()  # path-level findings: internet -> ... -> the interface
+    # The interfaces concerned: for an open rule, those it opens that no path from the internet reaches.
+    network_interface_ids: tuple[str, ...] = ()
     status: str = FAIL  # FAIL | NOT_ASSESSED
     not_assessed: NotAssessed | None = None  # for NOT_ASSESSED: what could not be judged, and why
 
@@ -134,43 +145,68 @@ def _management(inv: Inventory, report: ExposureReport) -> Iterator[NetworkFindi
     for e in report.exposures:
         exposed[e.network_interface_id].append(e)
     for rule in report.open_rules:
-        unreached = [
-            svc
-            for proto, port, svc in MANAGEMENT_PORTS
-            if rule.ports.contains(proto, port)
-            and not any(x.ports.contains(proto, port) for eni in rule.attached_to for x in exposed[eni])
-        ]
-        if not unreached:
+        yield from _open_rule(inv, rule, exposed, gaps.get((rule.account_id, rule.region), []))
+
+
+def _open_rule(
+    inv: Inventory, rule: OpenRule, exposed: Mapping[str, list[Exposure]], gaps_here: list[NotAssessed]
+) -> Iterator[NetworkFinding]:
+    """The rule-level finding of an open rule: its management ports on the interfaces no path reaches.
+
+    An interface reachable on the port is a path-level finding of its own; the rule is reported
+    for the interfaces it opens but the internet cannot reach (a NAT-only subnet, a NACL, no
+    public address: one change away), or when it is attached to nothing.
+    """
+    services: list[str] = []
+    unreached: list[str] = []
+    reached: list[str] = []
+    for proto, port, svc in MANAGEMENT_PORTS:
+        if not rule.ports.contains(proto, port):
             continue
-        services = tuple(dict.fromkeys(unreached))
-        if not rule.attached_to and rule.load_balancer_arns:
-            why = (
-                f"the group is used by {len(rule.load_balancer_arns)} load balancer(s) "
-                f"({', '.join(sorted(rule.load_balancer_arns))}) and no network interface; no listener makes "
-                f"{'this port' if len(services) == 1 else 'these ports'} reachable (rule level only)"
-            )
-        elif not rule.attached_to:
-            why = "the group is attached to no network interface"
-        else:
-            why = (
-                f"none of the {len(rule.attached_to)} interface(s) using the group is reachable on "
-                f"{'this port' if len(services) == 1 else 'these ports'} from the internet (rule level only)"
-            )
-        gaps_here = gaps.get((rule.account_id, rule.region))
-        if gaps_here:
-            why += "; path level not fully assessed here: " + "; ".join(g.reason for g in gaps_here)
-        record = inv.get(rule.security_group_arn)
-        yield NetworkFinding(
-            kind=MANAGEMENT_PORT_OPEN_RULE,
-            severity=MEDIUM if rule.attached_to else LOW,  # a balancer forwards only its listeners' ports
-            account_id=rule.account_id,
-            region=rule.region,
-            resource=rule.security_group_arn,
-            resource_id=rule.security_group_id,
-            title=f"Security group open to {rule.source_cidr} on {', '.join(services)}",
-            detail=f"{rule.security_group_id}: {rule.rule}; {why}",
-            call_ids=record.call_ids if record is not None else (),
+        hit = [
+            eni
+            for eni in rule.attached_to
+            if any(x.ports.contains(proto, port) for x in exposed.get(eni, ()))
+        ]
+        missed = [eni for eni in rule.attached_to if eni not in hit]
+        if missed or not rule.attached_to:
+            services.append(svc)
+        unreached += missed
+        reached += hit
+    if not services:
+        return
+    unreached, reached = list(dict.fromkeys(unreached)), list(dict.fromkeys(reached))
+    ports = "this port" if len(services) == 1 else "these ports"
+    if not rule.attached_to and rule.load_balancer_arns:
+        why = (
+            f"the group is used by {len(rule.load_balancer_arns)} load balancer(s) "
+            f"({', '.join(sorted(rule.load_balancer_arns))}) and no network interface; no listener makes "
+            f"{ports} reachable (rule level only)"
         )
+    elif not rule.attached_to:
+        why = "the group is attached to no network interface"
+    else:
+        why = (
+            f"{len(unreached)} of the {len(rule.attached_to)} interface(s) using the group are not reachable on "
+            f"{ports} from the internet (rule level only): {', '.join(unreached)}"
+        )
+        if reached:
+            why += f"; reachable on {', '.join(reached)} (path level, reported on the interface)"
+    if gaps_here:
+        why += "; path level not fully assessed here: " + "; ".join(g.reason for g in gaps_here)
+    record = inv.get(rule.security_group_arn)
+    yield NetworkFinding(
+        kind=MANAGEMENT_PORT_OPEN_RULE,
+        severity=MEDIUM if rule.attached_to else LOW,  # a balancer forwards only its listeners' ports
+        account_id=rule.account_id,
+        region=rule.region,
+        resource=rule.security_group_arn,
+        resource_id=rule.security_group_id,
+        title=f"Security group open to {rule.source_cidr} on {', '.join(dict.fromkeys(services))}",
+        detail=f"{rule.security_group_id}: {rule.rule}; {why}",
+        call_ids=record.call_ids if record is not None else (),
+        network_interface_ids=tuple(unreached),
+    )
 
 
 def _hop_calls(inv: Inventory, hops: Iterable[Hop]) -> tuple[int, ...]:
