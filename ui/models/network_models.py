@@ -124,6 +124,7 @@ class ExposureTableModel(ReadOnlyTableModel):
         super().__init__(parent)
         self._rows: list[tuple[Exposure, tuple[str, ...]]] = []
         self._tips: list[tuple[str, ...]] = []
+        self._sort: list[tuple[int | str, ...]] = []  # per row and column, computed once: sorting asks often
 
     def set_exposures(self, exposures: Sequence[Exposure], *, inventory: Inventory | None) -> None:
         self.beginResetModel()
@@ -155,29 +156,38 @@ class ExposureTableModel(ReadOnlyTableModel):
             )
             for e, texts in self._rows
         ]
+        # Scalars only: Qt cannot order Python tuples (the proxy would leave the rows unsorted).
+        self._sort = [
+            (
+                SEVERITY_RANK[texts[0]] * 1_000_000 + (e.ports.from_port or 0),
+                *(t.casefold() for t in texts[1:4]),
+                (e.ports.from_port or 0) * 100_000 + (e.ports.to_port or 0),
+                *(t.casefold() for t in texts[5:]),
+            )
+            for e, texts in self._rows
+        ]
         self.endResetModel()
 
     def exposure(self, row: int) -> Exposure | None:
         return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
+    def sort_key(self, row: int, column: int) -> int | str:
+        """``data(SORT_ROLE)`` without the Qt round trip (the proxy compares thousands of rows)."""
+        return self._sort[row][column]
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._rows):
             return None
-        e, texts = self._rows[index.row()]
+        e, texts = self._rows[row]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return texts[col]
         if role == SORT_ROLE:
-            # Scalars only: Qt cannot order Python tuples (the proxy would leave the rows unsorted).
-            first, last = e.ports.from_port or 0, e.ports.to_port or 0
-            if col == self.COL_SEVERITY:
-                return SEVERITY_RANK[texts[0]] * 1_000_000 + first
-            if col == self.COL_PORTS:
-                return first * 100_000 + last
-            return texts[col].casefold()
+            return self._sort[row][col]
         if role == KEY_ROLE:
             return (e.account_id, e.region, e.vpc_id)
         if role == RECORD_ROLE:
@@ -204,7 +214,16 @@ class ExposureFilterProxy(QSortFilterProxyModel):
         self._scope = (account, region, vpc)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        model = self.sourceModel()
+        if isinstance(model, ExposureTableModel):
+            column = left.column()
+            return model.sort_key(left.row(), column) < model.sort_key(right.row(), column)
+        return super().lessThan(left, right)
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if self._scope == (None, None, None):
+            return True
         key = self.sourceModel().index(source_row, 0, source_parent).data(KEY_ROLE)
         return all(w is None or w == k for w, k in zip(self._scope, key, strict=True))
 
@@ -276,6 +295,8 @@ class NetworkTreeModel(QStandardItemModel):
         if inventory is None:
             return
         counts = Counter((e.account_id, e.region, e.vpc_id) for e in exposures)
+        by_account = Counter(e.account_id for e in exposures)
+        by_region = Counter((e.account_id, e.region) for e in exposures)
         gaps: dict[tuple[str, str], list[str]] = {}
         for n in not_assessed:
             gaps.setdefault((n.account_id, n.region), []).append(f"{n.what}: {n.reason}")
@@ -286,16 +307,14 @@ class NetworkTreeModel(QStandardItemModel):
             tree.setdefault(account_id, {}).setdefault(region, [])
         for account_id in sorted(tree, key=lambda a: (account_label(inventory, a).casefold(), a)):
             regions = tree[account_id]
-            acct_count = sum(c for (a, _, _), c in counts.items() if a == account_id)
             acct_gaps = any(a == account_id for a, _ in gaps)
             acct = self._row(
                 account_label(inventory, account_id),
                 ("account", account_id, None, None),
-                acct_count,
+                by_account[account_id],
                 ("not assessed" if (account_id, "*") in gaps else "partly not assessed") if acct_gaps else "",
             )
             for region in sorted(regions):
-                region_count = sum(c for (a, r, _), c in counts.items() if (a, r) == (account_id, region))
                 # A region "*" is the whole account (it could not be collected at all).
                 reasons = gaps.get((account_id, region), []) + (
                     gaps.get((account_id, "*"), []) if region != "*" else []
@@ -303,7 +322,7 @@ class NetworkTreeModel(QStandardItemModel):
                 reg = self._row(
                     "all regions" if region == "*" else region,
                     ("region", account_id, region, None),
-                    region_count,
+                    by_region[(account_id, region)],
                     "not assessed" if reasons else "",
                     tip="\n".join(reasons),
                 )

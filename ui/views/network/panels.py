@@ -53,6 +53,9 @@ def make_table(model: Any) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
+    # Fitting columns reads this many rows, not every row (thousands of exposures at 500 accounts).
+    table.verticalHeader().setResizeContentsPrecision(200)
+    table.horizontalHeader().setResizeContentsPrecision(200)
     return table
 
 
