@@ -216,6 +216,12 @@ def test_no_path_is_said_plainly_and_both_ends_drawn(qtbot: Any, view: TrustGrap
 
 def test_path_ends_by_name_and_clear_errors(qtbot: Any, view: TrustGraphView) -> None:
     panel = view.path_panel
+    # Completion texts are made in a worker: "label — kind in account", unique per node.
+    qtbot.waitUntil(lambda: view.search_edit.completer() is not None, timeout=TIMEOUT_MS)
+    texts = view.search_edit.completer().model().stringList()
+    assert "lonely — user in dev" in texts and len(texts) == view.tg.graph.number_of_nodes()
+    assert panel.resolve("lonely — user in dev") == (LONELY, "")
+    assert panel.resolve("ops — role in prod") == (role_arn(PROD, "ops"), "")
     assert panel.resolve("lonely") == (LONELY, "")
     assert panel.resolve(external_node_id(EXTERNAL)) == (external_node_id(EXTERNAL), "")
     node, why = panel.resolve("ops")  # a role of that name in both accounts

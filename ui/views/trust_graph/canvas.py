@@ -286,14 +286,19 @@ class GraphCanvas(QWidget):
             xs, ys = groups.setdefault(style, ([], []))
             xs += [pos[e.source][0], pos[e.target][0]]
             ys += [pos[e.source][1], pos[e.target][1]]
-        pens = {
-            "trust": pg.mkPen(150, 150, 150, 110, width=1),
-            "outside": pg.mkPen(OUTSIDE_COLOUR, width=1.5),
-            "escalation": pg.mkPen(ESCALATION_COLOUR, width=2.5),
-            "selected": pg.mkPen(SELECTED_COLOUR, width=2.5),
+        colours = {
+            "trust": "#969696",
+            "outside": OUTSIDE_COLOUR,
+            "escalation": ESCALATION_COLOUR,
+            "selected": SELECTED_COLOUR,
         }
         for style, (xs, ys) in groups.items():
-            item = pg.PlotDataItem(xs, ys, connect="pairs", pen=pens[style])
+            # A few edges stand out; hundreds of them (a big organization) are thin and see-through.
+            many = len(xs) // 2 > 50
+            colour = QColor(colours[style])
+            colour.setAlpha(70 if many or style == "trust" else 255)
+            width = 1.0 if many or style == "trust" else 2.5
+            item = pg.PlotDataItem(xs, ys, connect="pairs", pen=pg.mkPen(colour, width=width))
             item.setZValue(-4 if style == "selected" else -5)
             self._add(item)
         for e in labelled:

@@ -75,11 +75,14 @@ class PathFinderPanel(QWidget):
         grid.addLayout(row, 2, 0, 1, 3)
         grid.setRowStretch(3, 1)
 
-    def set_graph(self, tg: TrustGraph | None, choices: dict[str, str] | None = None) -> None:
+    def set_graph(
+        self, tg: TrustGraph | None, choices: dict[str, str] | None = None, *, keep_text: bool = False
+    ) -> None:
         """The graph and its completion texts (``node_choices(tg)``, computed here when not given)."""
         self.tg = tg
-        self.from_edit.clear()
-        self.to_edit.clear()
+        if not keep_text:
+            self.from_edit.clear()
+            self.to_edit.clear()
         self._choices = (choices if choices is not None else node_choices(tg)) if tg is not None else {}
         for edit in (self.from_edit, self.to_edit):
             completer = QCompleter(sorted(self._choices), edit)

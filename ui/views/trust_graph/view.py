@@ -76,6 +76,8 @@ class TrustGraphView(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.queries = LatestJobRunner(self)
+        self.indexer = LatestJobRunner(self)
+        self.indexer.succeeded.connect(lambda _label, result: self._set_choices(*result))
         self.canvas = GraphCanvas()
         self.drawing = DrawingController(canvas=self.canvas, parent=self)
         # What is drawn is said under the drawing; the status line is for queries.
@@ -195,6 +197,7 @@ class TrustGraphView(QWidget):
     def wait_idle(self) -> None:
         """Wait for running queries and layouts (closing the snapshot or the window)."""
         self.queries.wait()
+        self.indexer.wait()
         self.drawing.runner.wait()
 
     def set_trust_graph(self, tg: TrustGraph | None) -> None:
@@ -209,8 +212,9 @@ class TrustGraphView(QWidget):
         self.node_filter = NodeFilter()
         self.drawing.set_graph(tg)
         self.filter_panel.set_graph(tg)
-        self._choices = node_choices(tg) if tg is not None else {}
-        self.path_panel.set_graph(tg, self._choices)
+        self._choices = {}
+        self.path_panel.set_graph(tg, {})
+        self.search_edit.setCompleter(None)
         for w in (self.run_button, self.search_edit, self.query_combo, self.left_tabs, self.overview_button):
             w.setEnabled(tg is not None)
         self.account_combo.setEnabled(tg is not None and self.query_combo.currentText() == QUERY_ADMIN)
@@ -221,15 +225,23 @@ class TrustGraphView(QWidget):
         for account_id in sorted(tg.org.account_ids, key=lambda a: (inv.account_name(a) or "", a)):
             name = inv.account_name(account_id)
             self.account_combo.addItem(f"{name} ({account_id})" if name else account_id, account_id)
-        completer = QCompleter(sorted(self._choices), self.search_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.search_edit.setCompleter(completer)
+        # Completion texts take seconds at 100,000 principals: made in a worker, set when ready.
+        self.indexer.run("Indexing names", lambda _p, _c: (tg, node_choices(tg)))
         self.set_status(
             f"Trust graph: {tg.graph.number_of_nodes()} nodes, {tg.graph.number_of_edges()} edges, "
             f"built in {tg.seconds:.1f} s. Run a query, find a node, or look at the organization overview."
         )
         self.show_overview()
+
+    def _set_choices(self, tg: TrustGraph, choices: dict[str, str]) -> None:
+        if tg is not self.tg:
+            return  # built for a graph closed since
+        self._choices = choices
+        self.path_panel.set_graph(tg, choices, keep_text=True)
+        completer = QCompleter(sorted(choices), self.search_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.search_edit.setCompleter(completer)
 
     def set_filter(self, node_filter: NodeFilter) -> None:
         """Filter the results list and what is drawn (a highlighted path is always drawn whole)."""
