@@ -436,3 +436,20 @@ def config_region_gap(ctx: AssessmentContext, account_id: str, region: str, oper
         account_id=account_id, region=region, service="config", operation=operation
     )
     return None if state.answered else state.reason
+
+
+def home_listed(ctx: AssessmentContext, trail: Trail) -> bool:
+    """True when the trail's own account listed it in its home region (the complete description).
+
+    A trail known only from shadow listings (another region, a member account) may be described
+    more tersely there: an absent optional field (KmsKeyId, CloudWatchLogsLogGroupArn) then
+    proves nothing."""
+    summary = ctx.inventory.monitoring.trail_regions.get((trail.account_id, trail.home_region))
+    return summary is not None and summary.answered and trail.arn in summary.arns
+
+
+def shadow_only_reason(trail: Trail) -> str:
+    return (
+        f"trail {trail.name} is known only from shadow listings (its home listing in "
+        f"{trail.account_id}/{trail.home_region} was not answered), which may omit optional fields"
+    )

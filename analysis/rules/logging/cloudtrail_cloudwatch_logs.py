@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analysis.rules.base import FAIL, LOW, PASS, Control, Input, Mappings, Remediation, Result
+from analysis.rules.base import FAIL, LOW, NOT_ASSESSED, PASS, Control, Input, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.logging._common import all_trails, trail_result
+from analysis.rules.logging._common import all_trails, home_listed, shadow_only_reason, trail_result
 
 CONTROL = Control(
     id="cloudtrail_cloudwatch_logs",
@@ -83,6 +83,9 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for trail in all_trails(ctx):
         group = trail.cloudwatch_logs_log_group_arn
         values = {"CloudWatchLogsLogGroupArn": group, "CloudWatchLogsRoleArn": trail.cloudwatch_logs_role_arn}
+        if not group and not home_listed(ctx, trail):
+            yield trail_result(CONTROL, trail, NOT_ASSESSED, shadow_only_reason(trail))
+            continue
         if not group:
             yield trail_result(
                 CONTROL,

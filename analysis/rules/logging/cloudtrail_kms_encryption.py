@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analysis.rules.base import FAIL, MEDIUM, PASS, Control, Input, Mappings, Remediation, Result
+from analysis.rules.base import (
+    FAIL,
+    MEDIUM,
+    NOT_ASSESSED,
+    PASS,
+    Control,
+    Input,
+    Mappings,
+    Remediation,
+    Result,
+)
 from analysis.rules.context import AssessmentContext
-from analysis.rules.logging._common import all_trails, trail_result
+from analysis.rules.logging._common import all_trails, home_listed, shadow_only_reason, trail_result
 
 CONTROL = Control(
     id="cloudtrail_kms_encryption",
@@ -65,6 +75,8 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 f"Log files are encrypted with KMS key {trail.kms_key_id}.",
                 values={"KmsKeyId": trail.kms_key_id},
             )
+        elif not home_listed(ctx, trail):
+            yield trail_result(CONTROL, trail, NOT_ASSESSED, shadow_only_reason(trail))
         else:
             yield trail_result(
                 CONTROL,
