@@ -312,4 +312,4 @@ def _preserved_client(index: NetworkIndex, trace: Trace, source: Side, target: S
         )
     groups_in(index, trace, target, Remote(net=client, group_ids=source.group_ids))
     if target.eni is not None:
-        arrive(trace, target.eni)
+        arrive(index, trace, target.eni)

@@ -99,8 +99,19 @@ def address_hop(
     )
 
 
-def interface_hop(eni: NetworkInterface, *, allowed: bool = True, rule: str = "", direction: str = "") -> Hop:
-    what = f"instance {eni.instance_id}" if eni.instance_id else (eni.description or eni.interface_type)
+def interface_hop(
+    eni: NetworkInterface,
+    *,
+    allowed: bool = True,
+    rule: str = "",
+    direction: str = "",
+    instance_state: str | None = None,
+) -> Hop:
+    """The interface reached; a stopped instance is said (its configuration is what is judged)."""
+    state = f", {instance_state}" if instance_state and instance_state != "running" else ""
+    what = (
+        f"instance {eni.instance_id}{state}" if eni.instance_id else (eni.description or eni.interface_type)
+    )
     return Hop(
         kind=NETWORK_INTERFACE,
         component_id=eni.network_interface_id,
@@ -116,6 +127,7 @@ def interface_hop(eni: NetworkInterface, *, allowed: bool = True, rule: str = ""
             "private_ips": list(eni.private_ips),
             "public_ips": list(eni.public_ips),
             "interface_type": eni.interface_type,
+            "instance_state": instance_state,
         },
     )
 

@@ -169,7 +169,7 @@ def internet_to(
     if eni is not None:
         if before_arrival is not None:
             before_arrival(trace)
-        arrive(trace, eni)
+        arrive(index, trace, eni)
 
 
 def route_back_to_igw(index: NetworkIndex, trace: Trace, dst: Side, client: Net) -> None:
@@ -223,13 +223,14 @@ def groups_out(index: NetworkIndex, trace: Trace, src: Side, remote: Remote) -> 
     trace.restrict(pieces)
 
 
-def arrive(trace: Trace, eni: NetworkInterface) -> None:
+def arrive(index: NetworkIndex, trace: Trace, eni: NetworkInterface) -> None:
     if eni.status == "available" and not eni.instance_id:
         trace.add(
             interface_hop(eni, allowed=False, rule=f"{eni.network_interface_id} is not attached to anything")
         )
-    else:
-        trace.add(interface_hop(eni))
+        return
+    instance = index.instances.get(eni.instance_id or "")
+    trace.add(interface_hop(eni, instance_state=instance.state if instance else None))
 
 
 # -- between two ends inside VPCs -------------------------------------------------------------------
@@ -291,4 +292,4 @@ def between(index: NetworkIndex, trace: Trace, src: Side, dst: Side) -> None:
         )
     groups_in(index, trace, dst, Remote(net=src.address, group_ids=src.group_ids if refs else frozenset()))
     if dst.eni is not None:
-        arrive(trace, dst.eni)
+        arrive(index, trace, dst.eni)

@@ -413,3 +413,14 @@ def test_dualstack_balancer_takes_ipv6_clients(tmp_path: Path) -> None:
     assert [(e.source_cidr, e.ports.label()) for e in exposures_of(report, "eni-dapp")] == [
         ("::/0", "tcp/8080")
     ]
+
+
+def test_a_stopped_instance_is_reported_with_its_state(tmp_path: Path) -> None:
+    """Its configuration exposes it when started (an Elastic IP stays): reported, the state said."""
+    t = Topology()
+    public_vpc(t)
+    t.eni("eni-s", "subnet-pub", "10.0.0.11", groups=["sg-open"], public_ip="203.0.113.11", instance="i-s")
+    t.instances["i-s"] = dataclasses.replace(t.instances["i-s"], state="stopped")
+    _, report = run(t, tmp_path)
+    last = exposures_of(report, "eni-s")[0].hops[-1]
+    assert last.detail["instance_state"] == "stopped" and "i-s, stopped" in last.rule
