@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analysis.rules.base import FAIL, MEDIUM, PASS, Control, Evidence, Input, Mappings, Remediation, Result
-from analysis.rules.context import AssessmentContext
+from analysis.rules.context import GLOBAL, AssessmentContext
 from analysis.rules.data._common import places
 
 EBS_DEFAULT = Input(service="ec2", operation="GetEbsEncryptionByDefault")
@@ -48,18 +48,23 @@ CONTROL = Control(
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     settings = ctx.inventory.network.ebs_encryption
     for account_id, region in places(ctx, regional=True):
-        gap = ctx.gaps_or(CONTROL, account_id, region)
-        if gap is not None:
-            yield gap
-            continue
+        where = f"{account_id}/{region}" if region != GLOBAL else account_id
+        gap = ctx.coverage_gap(account_id, region, CONTROL.inputs)
         setting = settings.get((account_id, region))
-        if setting is None or setting.enabled is None:
+        if gap is None and (setting is None or setting.enabled is None):
+            gap = (
+                "GetEbsEncryptionByDefault answered without EbsEncryptionByDefault",
+                setting.state.call_ids if setting is not None else (),
+            )
+        if gap is not None or setting is None or setting.enabled is None:
+            reason, call_ids = gap or ("", ())
             yield ctx.not_assessed(
                 CONTROL,
                 account_id=account_id,
                 region=region,
-                reason="GetEbsEncryptionByDefault answered without EbsEncryptionByDefault",
-                call_ids=setting.state.call_ids if setting is not None else (),
+                reason=reason,
+                call_ids=call_ids,
+                resource_id=where,
             )
             continue
         yield Result(
@@ -68,7 +73,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             account_id=account_id,
             region=region,
             resource_arn=ctx.account_arn(account_id),
-            resource_id=f"{account_id}/{region}",
+            resource_id=where,
             message=f"EBS encryption by default is on in {region}."
             if setting.enabled
             else f"EBS encryption by default is off in {region}: new volumes are unencrypted unless their creator asks.",

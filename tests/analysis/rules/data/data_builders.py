@@ -343,3 +343,287 @@ def kms_key(
 
 def key_arn(account: str, key_id: str, region: str = EU) -> str:
     return f"arn:aws:kms:{region}:{account}:key/{key_id}"
+
+
+# -- Lambda -------------------------------------------------------------------------------------
+
+
+def function(
+    account: str,
+    name: str,
+    *,
+    region: str = EU,
+    runtime: str | None = "python3.12",
+    package_type: str = "Zip",
+    role: str | None = None,
+    function_policy: Mapping[str, Any] | None = None,
+    url_auth: str | None = None,
+    deny_ops: Sequence[str] = (),
+) -> list[FakeCall]:
+    fn: dict[str, Any] = {
+        "FunctionName": name,
+        "PackageType": package_type,
+        "Role": role or f"arn:aws:iam::{account}:role/{name}-exec",
+    }
+    if runtime:
+        fn["Runtime"] = runtime
+    calls = [call("lambda", "ListFunctions", account, region, {"Functions": [fn]})]
+    if "GetPolicy" in deny_ops:
+        calls.append(denied("lambda", "GetPolicy", account, region, FunctionName=name))
+    elif function_policy is None:
+        calls.append(
+            absent("lambda", "GetPolicy", account, region, "ResourceNotFoundException", FunctionName=name)
+        )
+    else:
+        calls.append(
+            call(
+                "lambda",
+                "GetPolicy",
+                account,
+                region,
+                {"Policy": json.dumps(function_policy)},
+                FunctionName=name,
+            )
+        )
+    if "GetFunctionUrlConfig" in deny_ops:
+        calls.append(denied("lambda", "GetFunctionUrlConfig", account, region, FunctionName=name))
+    elif url_auth is None:
+        calls.append(
+            absent(
+                "lambda",
+                "GetFunctionUrlConfig",
+                account,
+                region,
+                "ResourceNotFoundException",
+                FunctionName=name,
+            )
+        )
+    else:
+        url = f"https://{name}.lambda-url.{region}.on.aws/"
+        calls.append(
+            call(
+                "lambda",
+                "GetFunctionUrlConfig",
+                account,
+                region,
+                {"FunctionUrl": url, "AuthType": url_auth},
+                FunctionName=name,
+            )
+        )
+    return calls
+
+
+def roles(account: str, *named: tuple[str, Mapping[str, Any]]) -> FakeCall:
+    """GetAccountAuthorizationDetails with roles trusted by Lambda, each with one inline policy."""
+    trust = policy(
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    )
+    details = [
+        {
+            "RoleName": name,
+            "RoleId": f"AROA{name.upper()[:12]}",
+            "Arn": f"arn:aws:iam::{account}:role/{name}",
+            "Path": "/",
+            "AssumeRolePolicyDocument": trust,
+            "AttachedManagedPolicies": [],
+            "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": doc}],
+            "InstanceProfileList": [],
+            "Tags": [],
+        }
+        for name, doc in named
+    ]
+    body = {
+        "UserDetailList": [],
+        "GroupDetailList": [],
+        "RoleDetailList": details,
+        "Policies": [],
+        "IsTruncated": False,
+    }
+    return FakeCall(
+        service="iam", operation="GetAccountAuthorizationDetails", account_id=account, pages=[body]
+    )
+
+
+# -- RDS ----------------------------------------------------------------------------------------
+
+
+def db_instance(
+    account: str,
+    identifier: str,
+    *,
+    region: str = EU,
+    public: bool | None = False,
+    encrypted: bool | None = True,
+    deletion_protection: bool | None = True,
+    cluster: str | None = None,
+) -> FakeCall:
+    db: dict[str, Any] = {
+        "DBInstanceIdentifier": identifier,
+        "Engine": "postgres",
+        "DBInstanceStatus": "available",
+    }
+    for key, value in (
+        ("PubliclyAccessible", public),
+        ("StorageEncrypted", encrypted),
+        ("DeletionProtection", deletion_protection),
+    ):
+        if value is not None:
+            db[key] = value
+    if cluster:
+        db["DBClusterIdentifier"] = cluster
+    return call("rds", "DescribeDBInstances", account, region, {"DBInstances": [db]})
+
+
+def db_snapshot(
+    account: str,
+    identifier: str,
+    *,
+    region: str = EU,
+    encrypted: bool = True,
+    restore: Sequence[str] | None = (),  # None: attributes denied
+    cluster: bool = False,
+) -> list[FakeCall]:
+    if cluster:
+        listing = call(
+            "rds",
+            "DescribeDBClusterSnapshots",
+            account,
+            region,
+            {
+                "DBClusterSnapshots": [
+                    {
+                        "DBClusterSnapshotIdentifier": identifier,
+                        "DBClusterIdentifier": "c1",
+                        "StorageEncrypted": encrypted,
+                    }
+                ]
+            },
+            SnapshotType="manual",
+        )
+        op, param, result_key, list_key = (
+            "DescribeDBClusterSnapshotAttributes",
+            "DBClusterSnapshotIdentifier",
+            "DBClusterSnapshotAttributesResult",
+            "DBClusterSnapshotAttributes",
+        )
+    else:
+        listing = call(
+            "rds",
+            "DescribeDBSnapshots",
+            account,
+            region,
+            {
+                "DBSnapshots": [
+                    {
+                        "DBSnapshotIdentifier": identifier,
+                        "DBInstanceIdentifier": "db1",
+                        "Encrypted": encrypted,
+                    }
+                ]
+            },
+            SnapshotType="manual",
+        )
+        op, param, result_key, list_key = (
+            "DescribeDBSnapshotAttributes",
+            "DBSnapshotIdentifier",
+            "DBSnapshotAttributesResult",
+            "DBSnapshotAttributes",
+        )
+    if restore is None:
+        return [listing, denied("rds", op, account, region, **{param: identifier})]
+    body = {result_key: {list_key: [{"AttributeName": "restore", "AttributeValues": list(restore)}]}}
+    return [listing, call("rds", op, account, region, body, **{param: identifier})]
+
+
+# -- SNS, SQS, Secrets Manager, ECR -------------------------------------------------------------
+
+
+def topic(
+    account: str, name: str, topic_policy: Mapping[str, Any] | None, *, region: str = EU
+) -> list[FakeCall]:
+    arn = f"arn:aws:sns:{region}:{account}:{name}"
+    attrs: dict[str, Any] = {"TopicArn": arn, "Owner": account}
+    if topic_policy is not None:
+        attrs["Policy"] = json.dumps(topic_policy)
+    return [
+        call("sns", "ListTopics", account, region, {"Topics": [{"TopicArn": arn}]}),
+        call("sns", "GetTopicAttributes", account, region, {"Attributes": attrs}, TopicArn=arn),
+    ]
+
+
+def queue(
+    account: str, name: str, queue_policy: Mapping[str, Any] | None, *, region: str = EU
+) -> list[FakeCall]:
+    url = f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+    attrs: dict[str, Any] = {
+        "QueueArn": f"arn:aws:sqs:{region}:{account}:{name}",
+        "SqsManagedSseEnabled": "true",
+    }
+    if queue_policy is not None:
+        attrs["Policy"] = json.dumps(queue_policy)
+    return [
+        call("sqs", "ListQueues", account, region, {"QueueUrls": [url]}),
+        call("sqs", "GetQueueAttributes", account, region, {"Attributes": attrs}, QueueUrl=url),
+    ]
+
+
+def secret_arn(account: str, name: str, region: str = EU) -> str:
+    return f"arn:aws:secretsmanager:{region}:{account}:secret:{name}-AbCdEf"
+
+
+def secret(
+    account: str,
+    name: str,
+    *,
+    region: str = EU,
+    secret_policy: Mapping[str, Any] | None = None,
+    rotation: bool = False,
+    last_rotated: str | None = None,
+    last_accessed: str | None = None,
+    last_changed: str | None = None,
+    deleted: str | None = None,
+    policy_denied: bool = False,
+) -> list[FakeCall]:
+    arn = secret_arn(account, name, region)
+    entry: dict[str, Any] = {"ARN": arn, "Name": name}
+    if rotation:
+        entry.update(RotationEnabled=True, RotationRules={"AutomaticallyAfterDays": 30})
+    for key, value in (
+        ("LastRotatedDate", last_rotated),
+        ("LastAccessedDate", last_accessed),
+        ("LastChangedDate", last_changed),
+        ("DeletedDate", deleted),
+    ):
+        if value:
+            entry[key] = value
+    calls = [call("secretsmanager", "ListSecrets", account, region, {"SecretList": [entry]})]
+    if policy_denied:
+        calls.append(denied("secretsmanager", "GetResourcePolicy", account, region, SecretId=arn))
+    else:
+        body: dict[str, Any] = {"ARN": arn, "Name": name}
+        if secret_policy is not None:
+            body["ResourcePolicy"] = json.dumps(secret_policy)
+        calls.append(call("secretsmanager", "GetResourcePolicy", account, region, body, SecretId=arn))
+    return calls
+
+
+def repository(
+    account: str, name: str, repo_policy: Mapping[str, Any] | None, *, region: str = EU
+) -> list[FakeCall]:
+    listing = call(
+        "ecr", "DescribeRepositories", account, region, {"repositories": [{"repositoryName": name}]}
+    )
+    if repo_policy is None:
+        return [
+            listing,
+            absent(
+                "ecr",
+                "GetRepositoryPolicy",
+                account,
+                region,
+                "RepositoryPolicyNotFoundException",
+                repositoryName=name,
+            ),
+        ]
+    body = {"repositoryName": name, "policyText": json.dumps(repo_policy)}
+    return [listing, call("ecr", "GetRepositoryPolicy", account, region, body, repositoryName=name)]
