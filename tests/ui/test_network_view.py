@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 
 from analysis.model.inventory import Inventory, build_inventory
 from analysis.model.network import Instance, Subnet
@@ -733,3 +733,43 @@ def test_picking_a_hop_rings_it_on_the_drawing_and_says_its_rule(
     assert picked.args == [1]
     assert panel.rule_label.text().startswith("Hop 2, internet gateway")
     assert engine_view.canvas.focus_hop(1) and not engine_view.canvas.focus_hop(99)
+
+
+def test_double_click_on_an_interface_makes_it_the_destination(
+    qtbot: Any, engine_view: NetworkView, inventory: Inventory
+) -> None:
+    engine_view.show()
+    target = instance(inventory, "hub-web-nacl-denied")
+    assert engine_view.select_vpc(str(target.vpc_id))
+    topo = engine_view.topology
+    assert topo is not None
+    eni = topo.nodes[target.network_interface_ids[0]]
+    sg_tag = topo.nodes[f"{target.security_group_ids[0]}@{eni.key}"]
+    assert (
+        engine_view.canvas.key_at(QPointF(sg_tag.x + 5, sg_tag.y + 5)) == sg_tag.key
+    )  # the tag, not its box
+    engine_view.canvas.centerOn(eni.x + 10, eni.y + 10)
+    point = engine_view.canvas.mapFromScene(QPointF(eni.x + 10, eni.y + 10))
+    with qtbot.waitSignal(engine_view.canvas.node_activated, timeout=TIMEOUT_MS) as activated:
+        qtbot.mouseDClick(engine_view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert activated.args == [eni.key]
+    assert engine_view.path_form.destination_edit.text() == target.instance_id
+    assert engine_view.path_form.source_edit.text() == "internet"
+    assert engine_view.tabs.currentWidget() is engine_view.path_form
+    assert engine_view.use_as_destination(str(target.subnet_id)) == target.subnet_id  # a subnet box
+    assert engine_view.path_form.destination_edit.text() == target.subnet_id
+    gw = next(k for k, n in topo.nodes.items() if n.kind == "internet_gateway")
+    assert engine_view.use_as_destination(gw) is None  # not an end a path query takes
+
+
+def test_exposure_of_the_current_tree_vpc_is_drawn_after_another_vpc_was(
+    engine_view: NetworkView, inventory: Inventory
+) -> None:
+    exposed = instance(inventory, "hub-web-exposed")
+    assert (
+        engine_view.topology is not None and engine_view.topology.vpc_id == exposed.vpc_id
+    )  # current in the tree
+    engine_view.show_vpc(vpc_id(inventory, "tools"))  # drawn without the tree (as a path query does)
+    exposure = engine_view.select_exposure(_row_of(engine_view, exposed.network_interface_ids[0], 22))
+    assert exposure is not None and engine_view.topology.vpc_id == exposed.vpc_id
+    assert None not in engine_view.canvas.hop_keys

@@ -12,8 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -61,7 +71,10 @@ def _font(*, bold: bool = False, size: float = 9.0) -> QFont:
 
 
 class TopologyCanvas(QGraphicsView):
-    """The drawing of one VPC; ``highlight`` lights a path's hops on it."""
+    """The drawing of one VPC; ``highlight`` lights a path's hops on it; ``node_activated(key)`` on a
+    double click on a box."""
+
+    node_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -301,6 +314,24 @@ class TopologyCanvas(QGraphicsView):
         self.ensureVisible(QRectF(left, top, right - left, bottom - top), 30, 30)
         last = nodes[-1]
         self.ensureVisible(QRectF(last.x, last.y, last.w, last.h), 30, 30)
+
+    def key_at(self, point: QPointF) -> str | None:
+        """The key of the innermost box drawn at a scene point (a tag before its interface or subnet)."""
+        boxes = {id(item): key for key, item in self._boxes.items()}
+        for item in self.scene().items(point):
+            while item is not None and id(item) not in boxes:
+                item = item.parentItem()
+            if item is not None:
+                return boxes[id(item)]
+        return None
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        key = self.key_at(self.mapToScene(event.position().toPoint()))
+        if key is not None:
+            self.node_activated.emit(key)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     # -- zoom --------------------------------------------------------------------------------------------
 

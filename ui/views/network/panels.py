@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from analysis.model.inventory import Inventory
     from analysis.network.results import ExposureReport
 
-MAX_GAPS_LISTED = 6
+MAX_GAPS_LISTED = 2  # in the label; all of them in its tooltip
 EMPTY_HOPS = "Hops: select an exposure or run a path query."
 
 
@@ -178,8 +178,10 @@ class ExposuresPanel(QWidget):
             + "".join(f"\n{note}" for note in report.notes)
         )
         gaps = [gap_text(inventory, g) for g in report.not_assessed]
-        more = f"\n… and {len(gaps) - MAX_GAPS_LISTED} more" if len(gaps) > MAX_GAPS_LISTED else ""
-        self.gaps_label.setText("Not assessed: " + "\n".join(gaps[:MAX_GAPS_LISTED]) + more)
+        shown = gaps[:MAX_GAPS_LISTED]
+        more = f"; … and {len(gaps) - len(shown)} more (hover for all)" if len(gaps) > len(shown) else ""
+        self.gaps_label.setText(f"Not assessed ({len(gaps)}): " + "; ".join(shown) + more)
+        self.gaps_label.setToolTip("\n".join(gaps))
         self.gaps_label.setVisible(bool(gaps))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

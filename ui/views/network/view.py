@@ -94,6 +94,7 @@ class NetworkView(QWidget):
         self.tree_panel = VpcTreePanel()
         self.tree_panel.chosen.connect(self._tree_chosen)
         self.canvas = TopologyCanvas()
+        self.canvas.node_activated.connect(self.use_as_destination)
         self.canvas_title = QLabel("No VPC drawn.")
         self.canvas_title.setWordWrap(True)
         self.coverage_label = QLabel()
@@ -237,8 +238,7 @@ class NetworkView(QWidget):
 
     def select_vpc(self, vpc_id: str, *, rescope: bool = True) -> bool:
         """Select a VPC in the tree and draw it; ``rescope``: list only its exposures."""
-        if self.tree_panel.select_vpc(vpc_id, quiet=not rescope):
-            return self.topology is not None and self.topology.vpc_id == vpc_id
+        self.tree_panel.select_vpc(vpc_id, quiet=not rescope)  # draws it, unless it was current already
         return self.show_vpc(vpc_id)
 
     def show_vpc(self, vpc_id: str) -> bool:
@@ -268,6 +268,34 @@ class NetworkView(QWidget):
         self.coverage_label.setVisible(bool(gaps))
         self.drawn.emit(vpc_id)
         return True
+
+    def use_as_destination(self, key: str) -> str | None:
+        """A double-clicked box becomes the path query's destination: an instance (for its interface or
+        a tag inside it), an interface, or a subnet. Returns what was put in the form."""
+        if self.topology is None or key not in self.topology.nodes:
+            return None
+        node = self.topology.nodes[key]
+        owner = node.owner or node.key
+        target: str | None = None
+        if owner.startswith("eni-") and self.bundle is not None:
+            net = self.bundle.inventory.network
+            eni = net.network_interfaces.get(net.ids.get(owner, ""))
+            target = (eni.instance_id if eni is not None else None) or owner
+        elif owner.startswith("subnet-"):
+            target = owner
+        if target is None:
+            self.set_status("Double-click an interface or a subnet to ask a path to it.")
+            return None
+        source = self.path_form.source_edit.text().strip() or "internet"
+        self.path_form.set_query(
+            source,
+            target,
+            str(self.path_form.protocol_combo.currentData()),
+            int(self.path_form.port_edit.text()) if self.path_form.port_edit.text() else None,
+        )
+        self.tabs.setCurrentWidget(self.path_form)
+        self.set_status(f"Path query: to {target} from {source}; press Run to ask.")
+        return target
 
     # -- exposures and paths -----------------------------------------------------------------------------
 
