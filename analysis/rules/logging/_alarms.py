@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from analysis.rules.base import FAIL, NOT_ASSESSED, PASS, Control, Remediation, Result
-from analysis.rules.logging._common import TrailIndex, account_result, describe, judge_active
+from analysis.rules.logging._common import TrailIndex, account_result, describe, judge_active, trail_ids
 
 if TYPE_CHECKING:
     from analysis.model.monitoring import Alarm, MetricFilter, Trail
@@ -118,20 +118,24 @@ class AlarmChains:
         active = judge_active(trail)
         if active.problems:
             return Chain(
-                status=FAIL, message=f"the {who} " + "; ".join(active.problems), call_ids=trail.call_ids
+                status=FAIL,
+                message=f"the {who} " + "; ".join(active.problems),
+                call_ids=trail_ids(self.ctx, trail),
             )
         if active.unknowns:
             return Chain(status=NOT_ASSESSED, message=f"the {who}: " + "; ".join(active.unknowns))
         if not trail.cloudwatch_logs_log_group_arn:
             return Chain(
-                status=FAIL, message=f"the {who} does not deliver to CloudWatch Logs", call_ids=trail.call_ids
+                status=FAIL,
+                message=f"the {who} does not deliver to CloudWatch Logs",
+                call_ids=trail_ids(self.ctx, trail),
             )
         key = _log_group_key(trail.cloudwatch_logs_log_group_arn)
         if key is None:
             return Chain(
                 status=FAIL,
                 message=f"the {who} names a log group ARN that cannot be read ({trail.cloudwatch_logs_log_group_arn})",
-                call_ids=trail.call_ids,
+                call_ids=trail_ids(self.ctx, trail),
             )
         account_id, region, group = key
         group_name = group.split(":log-group:", 1)[1]
@@ -151,7 +155,7 @@ class AlarmChains:
             )
         filters = sorted(self._filters.get(group, ()), key=lambda f: f.arn)
         matching = [f for f in filters if not missing_terms(self.spec, f.pattern)]
-        base_ids = (*trail.call_ids, *listing.coverage.call_ids)
+        base_ids = (*trail_ids(self.ctx, trail), *listing.coverage.call_ids)
         if not matching:
             closest = min(filters, key=lambda f: len(missing_terms(self.spec, f.pattern)), default=None)
             hint = ""

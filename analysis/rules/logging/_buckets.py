@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from analysis.model.coverage import ANSWERED, COLLECTED
 from analysis.rules.base import Control, Result
-from analysis.rules.logging._common import Tri, result
+from analysis.rules.logging._common import Tri, result, trail_ids
 
 if TYPE_CHECKING:
     from analysis.model.monitoring import Trail
@@ -81,6 +81,7 @@ def trail_buckets(ctx: AssessmentContext) -> Iterator[TrailBucket]:
 
 
 def bucket_result(
+    ctx: AssessmentContext,
     control: Control,
     tb: TrailBucket,
     status: str,
@@ -90,7 +91,7 @@ def bucket_result(
     values: Mapping[str, object] | None = None,
 ) -> Result:
     """A result about a trail bucket (its owner and region when collected, else the first trail's)."""
-    trail_ids = [i for t in tb.trails for i in t.call_ids]
+    ids = [i for t in tb.trails for i in trail_ids(ctx, t)]
     return result(
         control,
         status=status,
@@ -99,7 +100,7 @@ def bucket_result(
         resource_arn=tb.arn,
         resource_id=tb.name,
         message=message,
-        call_ids=(*(tb.bucket.call_ids if tb.bucket else ()), *call_ids, *trail_ids),
+        call_ids=(*(tb.bucket.call_ids if tb.bucket else ()), *call_ids, *ids),
         values=values,
     )
 

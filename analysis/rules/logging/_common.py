@@ -82,6 +82,7 @@ def account_result(
 
 
 def trail_result(
+    ctx: AssessmentContext,
     control: Control,
     trail: Trail,
     status: str,
@@ -98,7 +99,7 @@ def trail_result(
         resource_arn=trail.arn,
         resource_id=trail.name,
         message=message if status != NOT_ASSESSED else f"Not assessed: {message}",
-        call_ids=(*trail.call_ids, *call_ids),
+        call_ids=(*trail_ids(ctx, trail), *call_ids),
         values=values,
     )
 
@@ -111,6 +112,17 @@ def unreached_reason(ctx: AssessmentContext, account_id: str, service: str, oper
 
 
 # -- trails -----------------------------------------------------------------------------------
+
+
+def trail_ids(ctx: AssessmentContext, trail: Trail) -> tuple[int, ...]:
+    """The calls that describe a trail: its owner's listing in its home region, its status and
+    selectors. (``Trail.call_ids`` also holds every shadow listing: thousands for an
+    organization trail, which would bury the evidence of each account's result.)"""
+    home = ctx.inventory.monitoring.trail_regions.get((trail.account_id, trail.home_region))
+    listing = home.coverage.call_ids if home is not None and trail.arn in home.arns else trail.call_ids[:1]
+    return tuple(
+        dict.fromkeys((*listing, *trail.status_coverage.call_ids, *trail.selectors_coverage.call_ids))
+    )
 
 
 def is_logging(trail: Trail) -> Tri:
@@ -294,7 +306,7 @@ def account_verdict(
     ids: list[int] = list(listing.call_ids)
     for trail in candidates:
         j = judge(trail)
-        ids.extend(trail.call_ids)
+        ids.extend(trail_ids(ctx, trail))
         if j.ok:
             return account_result(
                 ctx,
@@ -302,7 +314,7 @@ def account_verdict(
                 account_id,
                 PASS,
                 f"{passed} by the {describe(trail)}.",
-                call_ids=trail.call_ids,
+                call_ids=trail_ids(ctx, trail),
                 values={"trail": trail.arn},
             )
         if j.problems:

@@ -52,21 +52,23 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for tb in trail_buckets(ctx):
         bucket = tb.bucket
         if bucket is None:
-            yield bucket_result(CONTROL, tb, NOT_ASSESSED, f"Not assessed: {missing_bucket_reason(ctx, tb)}")
+            yield bucket_result(
+                ctx, CONTROL, tb, NOT_ASSESSED, f"Not assessed: {missing_bucket_reason(ctx, tb)}"
+            )
         elif bucket.logging_state != COLLECTED:
             message = (
                 f"Not assessed: GetBucketLogging was not answered for {tb.name} ({bucket.logging_state})"
             )
-            yield bucket_result(CONTROL, tb, NOT_ASSESSED, message)
+            yield bucket_result(ctx, CONTROL, tb, NOT_ASSESSED, message)
         elif bucket.logging_target_bucket:
             target = bucket.logging_target_bucket
             itself = " (into itself: better a separate bucket)" if target == tb.name else ""
             values = {"TargetBucket": target, "TargetPrefix": bucket.logging_target_prefix}
             message = f"Bucket {tb.name} logs its accesses to {target}{itself}."
-            yield bucket_result(CONTROL, tb, PASS, message, values=values)
+            yield bucket_result(ctx, CONTROL, tb, PASS, message, values=values)
         else:
             message = (
                 f"Bucket {tb.name}, which holds the logs of {tb.trail_names}, has no server access "
                 "logging: reads and deletions of the audit trail leave no record."
             )
-            yield bucket_result(CONTROL, tb, FAIL, message, values={"TargetBucket": None})
+            yield bucket_result(ctx, CONTROL, tb, FAIL, message, values={"TargetBucket": None})

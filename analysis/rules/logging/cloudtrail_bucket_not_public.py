@@ -71,23 +71,25 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for tb in trail_buckets(ctx):
         bucket = tb.bucket
         if bucket is None:
-            yield bucket_result(CONTROL, tb, NOT_ASSESSED, f"Not assessed: {missing_bucket_reason(ctx, tb)}")
+            yield bucket_result(
+                ctx, CONTROL, tb, NOT_ASSESSED, f"Not assessed: {missing_bucket_reason(ctx, tb)}"
+            )
             continue
         exp = exposure(ctx, bucket)
         values = {**exp.values, "trails": [t.arn for t in tb.trails]}
         if exp.public is None:
             found = f" (public grants found: {'; '.join(exp.grants)})" if exp.grants else ""
             message = "Not assessed: could not read " + "; ".join(exp.unknowns) + found
-            yield bucket_result(CONTROL, tb, NOT_ASSESSED, message, values=values)
+            yield bucket_result(ctx, CONTROL, tb, NOT_ASSESSED, message, values=values)
         elif exp.public:
             message = (
                 f"Bucket {tb.name}, which holds the logs of {tb.trail_names}, is public: "
                 + "; ".join(exp.grants)
                 + "."
             )
-            yield bucket_result(CONTROL, tb, FAIL, message, values=values)
+            yield bucket_result(ctx, CONTROL, tb, FAIL, message, values=values)
         else:
             how = " (Block Public Access: " + "; ".join(exp.blocks) + ")" if exp.blocks else ""
             yield bucket_result(
-                CONTROL, tb, PASS, f"Bucket {tb.name} grants no public access{how}.", values=values
+                ctx, CONTROL, tb, PASS, f"Bucket {tb.name} grants no public access{how}.", values=values
             )

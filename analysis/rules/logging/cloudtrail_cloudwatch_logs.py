@@ -84,10 +84,11 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         group = trail.cloudwatch_logs_log_group_arn
         values = {"CloudWatchLogsLogGroupArn": group, "CloudWatchLogsRoleArn": trail.cloudwatch_logs_role_arn}
         if not group and not home_listed(ctx, trail):
-            yield trail_result(CONTROL, trail, NOT_ASSESSED, shadow_only_reason(trail))
+            yield trail_result(ctx, CONTROL, trail, NOT_ASSESSED, shadow_only_reason(trail))
             continue
         if not group:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 FAIL,
@@ -97,6 +98,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             continue
         if not trail.cloudwatch_logs_role_arn:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 FAIL,
@@ -110,6 +112,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         error = status.latest_cloudwatch_logs_delivery_error if status else None
         if error:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 FAIL,
@@ -119,5 +122,5 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             continue
         note = "" if status else f" (its delivery status was not collected: {trail.status_coverage.reason})"
         yield trail_result(
-            CONTROL, trail, PASS, f"Trail {trail.name} delivers to {group}{note}.", values=values
+            ctx, CONTROL, trail, PASS, f"Trail {trail.name} delivers to {group}{note}.", values=values
         )

@@ -69,6 +69,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for trail in all_trails(ctx):
         if trail.kms_key_id:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 PASS,
@@ -76,9 +77,10 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 values={"KmsKeyId": trail.kms_key_id},
             )
         elif not home_listed(ctx, trail):
-            yield trail_result(CONTROL, trail, NOT_ASSESSED, shadow_only_reason(trail))
+            yield trail_result(ctx, CONTROL, trail, NOT_ASSESSED, shadow_only_reason(trail))
         else:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 FAIL,

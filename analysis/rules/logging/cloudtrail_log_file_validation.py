@@ -47,10 +47,11 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         value = trail.log_file_validation
         if value is None:
             yield trail_result(
-                CONTROL, trail, NOT_ASSESSED, "DescribeTrails did not report LogFileValidationEnabled"
+                ctx, CONTROL, trail, NOT_ASSESSED, "DescribeTrails did not report LogFileValidationEnabled"
             )
         elif value:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 PASS,
@@ -59,6 +60,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             )
         else:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 FAIL,

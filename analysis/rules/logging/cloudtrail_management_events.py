@@ -78,6 +78,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         }
         if ok is None:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 NOT_ASSESSED,
@@ -86,6 +87,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             )
         elif ok:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 PASS,
@@ -94,5 +96,10 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             )
         else:
             yield trail_result(
-                CONTROL, trail, FAIL, f"Trail {trail.name} {management_events_problem(trail)}.", values=values
+                ctx,
+                CONTROL,
+                trail,
+                FAIL,
+                f"Trail {trail.name} {management_events_problem(trail)}.",
+                values=values,
             )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import FAIL, HIGH, NOT_ASSESSED, PASS, Control, Input, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.logging._common import TrailIndex, describe, judge_active, organization_result
+from analysis.rules.logging._common import TrailIndex, describe, judge_active, organization_result, trail_ids
 
 CONTROL = Control(
     id="cloudtrail_organization_trail",
@@ -64,7 +64,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     ids: list[int] = []
     for trail in index.org_trails:
         judgement = judge_active(trail)
-        ids.extend(trail.call_ids)
+        ids.extend(trail_ids(ctx, trail))
         if judgement.ok:
             yield organization_result(
                 ctx,
@@ -72,7 +72,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 PASS,
                 f"The {describe(trail)} records every account of the organization, in every region, "
                 "with all read and write management events.",
-                call_ids=trail.call_ids,
+                call_ids=trail_ids(ctx, trail),
                 values={"trail": trail.arn, "s3_bucket": trail.s3_bucket or ""},
             )
             return

@@ -55,6 +55,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         if not trail.status_coverage.answered or status is None or status.is_logging is None:
             reason = trail.status_coverage.reason if not trail.status_coverage.answered else "no IsLogging"
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 NOT_ASSESSED,
@@ -72,10 +73,16 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 f" (stopped {status.stop_logging_time})" if status.stop_logging_time else " (never started)"
             )
             yield trail_result(
-                CONTROL, trail, FAIL, f"Trail {trail.name} exists but is not logging{stopped}.", values=values
+                ctx,
+                CONTROL,
+                trail,
+                FAIL,
+                f"Trail {trail.name} exists but is not logging{stopped}.",
+                values=values,
             )
         elif status.latest_delivery_error:
             yield trail_result(
+                ctx,
                 CONTROL,
                 trail,
                 FAIL,
@@ -83,4 +90,4 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 values=values,
             )
         else:
-            yield trail_result(CONTROL, trail, PASS, f"Trail {trail.name} is logging.", values=values)
+            yield trail_result(ctx, CONTROL, trail, PASS, f"Trail {trail.name} is logging.", values=values)

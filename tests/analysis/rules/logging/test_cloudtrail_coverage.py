@@ -11,6 +11,9 @@ selector on resources.type AWS::S3::Object), and the API reference, GetTrailStat
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from analysis.rules.base import FAIL, NOT_ASSESSED, PASS
 from analysis.rules.logging import (
@@ -170,8 +173,9 @@ def test_s3_data_events_advanced_selectors_and_one_bucket_only(tmp_path: Path) -
     assert [r.status for r in reads["666666666666"]] == [FAIL], "one bucket is not all buckets"
 
 
-def test_s3_data_events_not_assessed_without_selectors(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", [cloudtrail_s3_data_events_write, cloudtrail_s3_data_events_read])
+def test_s3_data_events_not_assessed_without_selectors(tmp_path: Path, module: ModuleType) -> None:
     calls = trail_calls([org_trail(selectors_denied=True)])
-    results = by_account(run_control(tmp_path, cloudtrail_s3_data_events_write, calls))
+    results = by_account(run_control(tmp_path, module, calls))
     [r] = results[WORKLOAD]
     assert r.status == NOT_ASSESSED and "event selectors were not collected" in r.message
