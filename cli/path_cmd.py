@@ -85,9 +85,12 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise CliError(f"{option} {text}: {exc}") from exc
         progress.note("tracing the path")
-        result = find_path(
-            inventory, source=source, destination=destination, protocol=protocol, port=port, index=index
-        )
+        try:
+            result = find_path(
+                inventory, source=source, destination=destination, protocol=protocol, port=port, index=index
+            )
+        except ValueError as exc:  # e.g. an ICMP type out of range: the engine says what is wrong
+            raise CliError(str(exc)) from exc
     status = EXIT_REACHABLE if result.reachable else EXIT_NOT_REACHABLE
     if args.json:
         from analysis.network.serialize import path_result_json

@@ -79,6 +79,11 @@ class PortRange:
             return "all traffic"
         if self.from_port is None or (self.from_port, self.to_port) == (0, 65535):
             return f"{self.protocol}/all"
+        if self.protocol in ("icmp", "icmpv6"):  # from/to are the ICMP type and code (-1: any)
+            if self.from_port == -1:
+                return f"{self.protocol}/all"
+            code = "" if self.to_port in (None, -1) else f" code {self.to_port}"
+            return f"{self.protocol} type {self.from_port}{code}"
         if self.from_port == self.to_port:
             return f"{self.protocol}/{self.from_port}"
         return f"{self.protocol}/{self.from_port}-{self.to_port}"

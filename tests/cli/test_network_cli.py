@@ -211,6 +211,22 @@ def test_path_user_errors(demo: Demo, capsys: pytest.CaptureFixture[str]) -> Non
             capsys, "path", demo.path, "--from", "internet", "--to", demo.instances[EXPOSED], *argv
         )
         assert status == 2 and errors_of(err) == [message]
+    # A value only the engine can judge (an ICMP type beyond 255) is one line too, not a traceback.
+    status, out, err = run_cli(
+        capsys,
+        "path",
+        demo.path,
+        "--from",
+        "internet",
+        "--to",
+        demo.instances[EXPOSED],
+        "--protocol",
+        "icmp",
+        "--port",
+        "300",
+    )
+    (error,) = errors_of(err)
+    assert status == 2 and out == "" and error.startswith("error: ")
 
 
 def test_path_subprocess_exit_status_and_no_traceback(demo: Demo) -> None:

@@ -59,3 +59,13 @@ def test_rule_ranges() -> None:
     assert port_range(1024, 65535, 65535) == (1024, 65535)
     assert icmp_range(-1) == (0, 255) and icmp_range(8) == (8, 8)
     assert subtract([(0, 100)], (10, 20)) == [(0, 9), (21, 100)]
+
+
+def test_icmp_labels_name_the_type_and_code() -> None:
+    """For ICMP, a rule's from/to ports are the type and code, -1 meaning any (EC2 API, IpPermission)."""
+    from analysis.network.results import PortRange
+
+    assert PortRange(protocol="icmp", from_port=8, to_port=-1).label() == "icmp type 8"
+    assert PortRange(protocol="icmp", from_port=3, to_port=4).label() == "icmp type 3 code 4"
+    assert PortRange(protocol="icmpv6", from_port=-1, to_port=-1).label() == "icmpv6/all"
+    assert PortRange(protocol="tcp", from_port=22, to_port=22).label() == "tcp/22"
