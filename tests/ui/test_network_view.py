@@ -773,3 +773,20 @@ def test_exposure_of_the_current_tree_vpc_is_drawn_after_another_vpc_was(
     exposure = engine_view.select_exposure(_row_of(engine_view, exposed.network_interface_ids[0], 22))
     assert exposure is not None and engine_view.topology.vpc_id == exposed.vpc_id
     assert None not in engine_view.canvas.hop_keys
+
+
+def test_an_account_not_collected_is_not_assessed_in_all_regions(engine_view: NetworkView) -> None:
+    """The demo's suspended account was skipped: the engine says so ("*"), the view says "all regions"."""
+    report = engine_view.bundle.report  # type: ignore[union-attr]
+    whole = [g for g in report.not_assessed if g.region == "*"]
+    assert whole
+    assert "all regions" in engine_view.exposures.gaps_label.text()
+    model = engine_view.tree_panel.model
+    account = next(
+        a for a in _children(model, model.index(-1, -1)) if a.data(KEY_ROLE)[1] == whole[0].account_id
+    )
+    assert account.siblingAtColumn(1).data() == "not assessed"
+    regions = _children(model, account)
+    assert [r.data() for r in regions] == ["all regions"] and regions[0].siblingAtColumn(
+        1
+    ).data() == "not assessed"

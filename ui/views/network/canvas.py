@@ -126,16 +126,17 @@ class TopologyCanvas(QGraphicsView):
         scene.setSceneRect(QRectF(0, 0, topology.width, topology.height))
         self.fit()
 
-    def fit(self) -> None:
-        """Fit the drawing in the view, within the readable scales."""
+    def fit(self, *, whole: bool = False) -> None:
+        """Fit the drawing in the view, at most 1:1. Not below ``MIN_SCALE`` (it then scrolls from its
+        top-left corner) unless ``whole``: the Fit button shows all of it, however small."""
         rect = self.scene().sceneRect()
         self.resetTransform()
         if rect.width() <= 0 or self.viewport().width() <= 0:
             return
-        scale = min(self.viewport().width() / rect.width(), self.viewport().height() / rect.height())
-        scale = max(MIN_SCALE, min(1.0, scale))
+        scale = min(self.viewport().width() / rect.width(), self.viewport().height() / rect.height(), 1.0)
+        if not whole:
+            scale = max(MIN_SCALE, scale)
         self.scale(scale, scale)
-        # What does not fit scrolls; start at the top-left corner, where the VPC's title is.
         self.centerOn(
             rect.left() + self.viewport().width() / (2 * scale),
             rect.top() + self.viewport().height() / (2 * scale),

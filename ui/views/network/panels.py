@@ -42,7 +42,8 @@ EMPTY_HOPS = "Hops: select an exposure or run a path query."
 
 def gap_text(inventory: Inventory, gap: NotAssessed) -> str:
     """ "network ACLs in prod (1111) us-east-1: access denied (DescribeNetworkAcls)"."""
-    return f"{gap.what} in {account_label(inventory, gap.account_id)} {gap.region}: {gap.reason}"
+    where = "all regions" if gap.region == "*" else gap.region
+    return f"{gap.what} in {account_label(inventory, gap.account_id)}, {where}: {gap.reason}"
 
 
 def make_table(model: Any) -> QTableView:

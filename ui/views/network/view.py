@@ -101,7 +101,7 @@ class NetworkView(QWidget):
         self.coverage_label.setWordWrap(True)
         self.coverage_label.setStyleSheet("color: #c62828;")
         self.fit_button = QPushButton("Fit")
-        self.fit_button.clicked.connect(self.canvas.fit)
+        self.fit_button.clicked.connect(lambda: self.canvas.fit(whole=True))
         middle = QWidget()
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
