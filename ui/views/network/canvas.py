@@ -306,14 +306,18 @@ class TopologyCanvas(QGraphicsView):
         self.blocked_key = None
 
     def ensure_highlight_visible(self) -> None:
-        """Scroll so that the lit path shows, its end first when it does not fit."""
+        """Show the whole lit path when it fits the view; else scroll to its end (the interface)."""
         if not self.highlighted or self.topology is None:
             return
         nodes = [self.topology.nodes[k] for k in self.highlighted]
         left, top = min(n.x for n in nodes), min(n.y for n in nodes)
         right, bottom = max(n.x + n.w for n in nodes), max(n.y + n.h for n in nodes)
-        self.ensureVisible(QRectF(left, top, right - left, bottom - top), 30, 30)
-        last = nodes[-1]
+        scale = self.transform().m11()
+        width, height = (right - left) * scale, (bottom - top) * scale
+        if width <= self.viewport().width() and height <= self.viewport().height():
+            self.centerOn((left + right) / 2, (top + bottom) / 2)
+            return
+        last = self.topology.nodes[self.highlighted[-1]]
         self.ensureVisible(QRectF(last.x, last.y, last.w, last.h), 30, 30)
 
     def key_at(self, point: QPointF) -> str | None:
