@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import FAIL, LOW, NOT_ASSESSED, PASS, Control, Input, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.logging._common import account_result, config_region_gap
+from analysis.rules.logging._common import account_result, config_region_gap, result
 
 CONTROL = Control(
     id="config_delivery_channel",
@@ -62,24 +62,24 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         with_bucket = [c for c in channels if c.s3_bucket]
         if with_bucket:
             ch = with_bucket[0]
-            yield account_result(
-                ctx,
-                CONTROL,
-                account_id,
-                PASS,
-                f"Delivery channel {ch.name} sends the configuration history to s3://{ch.s3_bucket}.",
-                call_ids=ids,
-                values={"s3BucketName": ch.s3_bucket, "snsTopicARN": ch.sns_topic_arn},
-                region=region,
-            )
+            status, resource_arn, resource_id = PASS, ch.arn, ch.name
+            message = f"Delivery channel {ch.name} sends the configuration history to s3://{ch.s3_bucket}."
+            values = {"s3BucketName": ch.s3_bucket, "snsTopicARN": ch.sns_topic_arn}
         else:
-            yield account_result(
-                ctx,
-                CONTROL,
-                account_id,
-                FAIL,
+            status, resource_arn, resource_id = FAIL, own[0].arn, own[0].name
+            message = (
                 f"Recorder {own[0].name} in {region} has no delivery channel to S3: it cannot record, and "
-                "no history is kept outside the account.",
-                call_ids=ids,
-                region=region,
+                "no history is kept outside the account."
             )
+            values = {"s3BucketName": None, "snsTopicARN": None}
+        yield result(
+            CONTROL,
+            status=status,
+            account_id=account_id,
+            region=region,
+            resource_arn=resource_arn,
+            resource_id=resource_id,
+            message=message,
+            call_ids=(*ids, *own[0].call_ids),
+            values=values,
+        )
