@@ -65,40 +65,61 @@ def settings_of(config: PublicAccessBlock | None) -> dict[str, bool]:
 
 @dataclass(frozen=True, kw_only=True)
 class BlockSettings:
-    """Each setting at the bucket level, at the account level (None: unknown), and in force."""
+    """Each setting at the bucket and account levels (None: that level is unknown), and in force."""
 
-    bucket: dict[str, bool]
+    bucket: dict[str, bool] | None
     account: dict[str, bool] | None
-    account_reason: str  # why the account level is unknown ("" when known)
+    unknown_reason: str  # why a level is unknown ("" when both are known)
     call_ids: tuple[int, ...]
 
     def in_force(self, setting: str) -> bool | None:
-        """True when on at either level; None when off at the bucket and the account is unknown."""
-        if self.bucket[setting]:
+        """True when on at a known level; False when off at both; None when off where known and
+        the other level is unknown."""
+        levels = (self.bucket, self.account)
+        if any(level is not None and level[setting] for level in levels):
             return True
-        if self.account is None:
+        if any(level is None for level in levels):
             return None
-        return self.account[setting]
+        return False
 
     def values(self) -> dict[str, object]:
-        return {"bucket": self.bucket, "account": self.account if self.account is not None else "unknown"}
+        return {
+            "bucket": self.bucket if self.bucket is not None else "unknown",
+            "account": self.account if self.account is not None else "unknown",
+        }
 
 
 def block_settings(ctx: AssessmentContext, bucket: S3Bucket) -> BlockSettings:
-    """The bucket's settings (its call must have been answered) and its account's."""
-    bucket_level = settings_of(
-        bucket.public_access_block if bucket.public_access_block_state == COLLECTED else None
-    )
+    """The bucket's Block Public Access settings and its account's, each None when not answered."""
+    reasons: list[str] = []
+    call_ids: list[int] = []
+    bucket_level: dict[str, bool] | None = None
+    if bucket.public_access_block_state in (COLLECTED, ABSENT):
+        bucket_level = settings_of(bucket.public_access_block)
+    else:
+        state = ctx.inventory.coverage.state(
+            account_id=bucket.account_id,
+            region=GLOBAL,
+            service="s3",
+            operation="GetPublicAccessBlock",
+            parameters={"Bucket": bucket.name},
+        )
+        reasons.append(state.reason if not state.answered else "the bucket-level settings could not be read")
+        call_ids.extend(state.call_ids)
+    account_level: dict[str, bool] | None = None
     account = ctx.inventory.s3.account_block(bucket.account_id)
     if account is not None and account.state in (COLLECTED, ABSENT):
-        return BlockSettings(
-            bucket=bucket_level,
-            account=settings_of(account.configuration),
-            account_reason="",
-            call_ids=account.call_ids,
+        account_level = settings_of(account.configuration)
+        call_ids.extend(account.call_ids)
+    else:
+        state = ctx.inventory.coverage.state(
+            account_id=bucket.account_id, region=GLOBAL, service="s3control", operation="GetPublicAccessBlock"
         )
-    state = ctx.inventory.coverage.state(
-        account_id=bucket.account_id, region=GLOBAL, service="s3control", operation="GetPublicAccessBlock"
+        reasons.append(state.reason if not state.answered else "the account-level settings could not be read")
+        call_ids.extend(state.call_ids)
+    return BlockSettings(
+        bucket=bucket_level,
+        account=account_level,
+        unknown_reason="; ".join(reasons),
+        call_ids=tuple(call_ids),
     )
-    reason = state.reason if not state.answered else "the account-level settings could not be read"
-    return BlockSettings(bucket=bucket_level, account=None, account_reason=reason, call_ids=state.call_ids)

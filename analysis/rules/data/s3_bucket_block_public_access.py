@@ -100,13 +100,17 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 account_id=bucket.account_id,
                 region=bucket.region,
                 reason=f"bucket {bucket.name} has {', '.join(unknown)} off and the account level is "
-                f"unknown: {blocks.account_reason}",
+                f"unknown: {blocks.unknown_reason}",
                 call_ids=call_ids,
                 resource_arn=bucket.arn,
                 resource_id=bucket.name,
             )
         else:
-            level = "the bucket" if all(blocks.bucket.values()) else "the bucket and account levels combined"
+            level = (
+                "the bucket"
+                if blocks.bucket and all(blocks.bucket.values())
+                else "the bucket and account levels combined"
+            )
             yield result(
                 CONTROL,
                 bucket,

@@ -6,15 +6,11 @@ from collections.abc import Iterator
 
 from analysis.rules.base import CRITICAL, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.data._common import result
 from analysis.rules.data._s3 import ACCOUNT_BPA, LIST_BUCKETS, bucket_input, each_bucket
-from analysis.rules.data._s3_public import public_verdict
+from analysis.rules.data._s3_public import public_result
 
-NEEDS = (
-    ("policy_state", "GetBucketPolicy"),
-    ("acl_state", "GetBucketAcl"),
-    ("public_access_block_state", "GetPublicAccessBlock"),
-)
+# What decides public access; answered or not, each is used as far as it goes (see _s3_public).
+BUCKET_CALLS = ("GetBucketPolicy", "GetBucketAcl", "GetPublicAccessBlock", "GetBucketOwnershipControls")
 
 CONTROL = Control(
     id="s3_bucket_public_write",
@@ -50,7 +46,7 @@ CONTROL = Control(
             "}"
         ),
     ),
-    inputs=(LIST_BUCKETS, *(bucket_input(op) for _, op in NEEDS), ACCOUNT_BPA),
+    inputs=(LIST_BUCKETS, *(bucket_input(op) for op in BUCKET_CALLS), ACCOUNT_BPA),
     mappings=Mappings(
         fsbp=("S3.3",),
         nist=(
@@ -74,18 +70,5 @@ CONTROL = Control(
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    for item in each_bucket(ctx, CONTROL, NEEDS):
-        if isinstance(item, Result):
-            yield item
-            continue
-        v = public_verdict(ctx, item, write=True)
-        yield result(
-            CONTROL,
-            item,
-            v.status,
-            v.message,
-            resource_id=item.name,
-            statements=v.statements,
-            values=v.values,
-            call_ids=v.call_ids,
-        )
+    for item in each_bucket(ctx, CONTROL, ()):
+        yield item if isinstance(item, Result) else public_result(ctx, CONTROL, item, write=True)

@@ -15,6 +15,7 @@ from analysis.rules.base import FAIL, NOT_ASSESSED, PASS
 from analysis.rules.data import s3_bucket_public_read, s3_bucket_public_write
 from tests.analysis.rules.data.data_builders import (
     ALL_OFF,
+    ALL_ON,
     ALL_USERS,
     AUTHENTICATED_USERS,
     ORG_ID,
@@ -139,13 +140,28 @@ def test_unknown_account_setting_or_denied_policy_is_not_assessed(tmp_path: Path
         *bucket(D, "open-unless", bucket_policy=policy(allow("*", "s3:GetObject", _obj("open-unless")))),
         *bucket(D, "closed-anyway"),
         *bucket(E, "policy-denied", deny_ops=("GetBucketPolicy",)),
+        *bucket(
+            E,
+            "acl-public-policy-denied",
+            grants=((ALL_USERS, "READ"),),
+            ownership=None,
+            deny_ops=("GetBucketPolicy",),
+        ),
+        *bucket(E, "policy-denied-but-blocked", block=ALL_ON, deny_ops=("GetBucketPolicy", "GetBucketAcl")),
+        *bucket(
+            E,
+            "bucket-block-denied",
+            bucket_policy=policy(allow("*", "s3:GetObject")),
+            deny_ops=("GetPublicAccessBlock",),
+        ),
+        account_block(E, None),
     ]
     results = by_resource(
         [r for r in run(tmp_path, s3_bucket_public_read, calls) if not r.resource_id.isdigit()]
     )
     assert (
         results["open-unless"].status == NOT_ASSESSED
-        and "account-level Block Public Access" in results["open-unless"].message
+        and "s3control:GetPublicAccessBlock" in results["open-unless"].message
     )
     assert results["closed-anyway"].status == PASS  # nothing public: the account setting does not matter
     assert (
