@@ -304,10 +304,14 @@ class GraphCanvas(QWidget):
         for e in labelled:
             if e.source in pos and e.target in pos:
                 (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
-                # At 40 % of the way from the source: the labels of A->B and B->A do not collide.
+                if selected == e.target:  # the selection's labels spread out towards the other ends
+                    (x1, y1), (x2, y2) = (x2, y2), (x1, y1)
+                    where = 0.65
+                else:  # 40 % of the way from the source: the labels of A->B and B->A do not collide
+                    where = 0.65 if selected == e.source else 0.4
                 text = pg.TextItem(e.describe(), color="#37474f", anchor=(0.5, 0.5))
                 text.setFont(font(7))
-                text.setPos(x1 + 0.4 * (x2 - x1), y1 + 0.4 * (y2 - y1))
+                text.setPos(x1 + where * (x2 - x1), y1 + where * (y2 - y1))
                 self._add(text)
         spots = []
         biggest = max((len(n.members) for n in overview.nodes.values()), default=1)

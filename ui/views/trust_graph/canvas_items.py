@@ -54,7 +54,7 @@ LEGEND = (
 EXPOSED_GROUPS = frozenset({"outside:external", "outside:public", "outside:federated"})
 EDGE_DRAW_LIMIT = 1500  # aggregated edges drawn at most: above, the interesting ones and the selection's
 EDGE_LABEL_LIMIT = 12  # all aggregated edges labelled when there are at most this many
-SELECTED_LABEL_LIMIT = 30  # a selected account's edges labelled, the heaviest first
+SELECTED_LABEL_LIMIT = 15  # a selected account's edges labelled, the heaviest first
 _BASE_PIXELS = 24  # the font size text is rendered at before scaling
 
 
@@ -97,17 +97,15 @@ def overview_edges_to_draw(
     overview: AccountOverview, selected: str | None, *, limit: int = EDGE_DRAW_LIMIT
 ) -> tuple[list[OverviewEdge], list[OverviewEdge]]:
     """(edges drawn, edges labelled). All of them when few; else escalations and edges from
-    outsiders (each only if they are few enough), and always the selected node's."""
+    outsiders (each kind only if it is few enough), and always the selected node's."""
     edges: Sequence[OverviewEdge] = overview.edges
     mine = [e for e in edges if selected in (e.source, e.target)] if selected else []
     if len(edges) <= limit:
         drawn = list(edges)
     else:
-        escalating = [e for e in edges if e.escalation]
-        exposed = [e for e in edges if e.source in EXPOSED_GROUPS]
         drawn = list(mine)
-        for group in (escalating, exposed):
-            if len(drawn) + len(group) <= limit:
+        for group in ([e for e in edges if e.escalation], [e for e in edges if e.source in EXPOSED_GROUPS]):
+            if len(group) <= limit:
                 drawn += group
         drawn = list({id(e): e for e in drawn}.values())
     if len(edges) <= EDGE_LABEL_LIMIT:
