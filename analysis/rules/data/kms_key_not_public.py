@@ -39,11 +39,17 @@ CONTROL = Control(
             "  key_id = aws_kms_key.data.id\n"
             "  policy = jsonencode({\n"
             '    Version = "2012-10-17"\n'
-            "    Statement = [{\n"
-            '      Sid = "OrgOnlyDecrypt", Effect = "Allow", Principal = { AWS = "*" }\n'
-            '      Action = ["kms:Decrypt"], Resource = "*"\n'
-            '      Condition = { StringEquals = { "aws:PrincipalOrgID" = var.org_id } }\n'
-            "    }]\n"
+            "    Statement = [\n"
+            "      {  # keep the account in control of its key (KMS refuses policies that lock it out)\n"
+            '        Sid = "AccountAdmin", Effect = "Allow", Action = "kms:*", Resource = "*"\n'
+            '        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }\n'
+            "      },\n"
+            "      {\n"
+            '        Sid = "OrgOnlyDecrypt", Effect = "Allow", Action = "kms:Decrypt", Resource = "*"\n'
+            '        Principal = { AWS = "*" }\n'
+            '        Condition = { StringEquals = { "aws:PrincipalOrgID" = var.organization_id } }\n'
+            "      },\n"
+            "    ]\n"
             "  })\n"
             "}"
         ),

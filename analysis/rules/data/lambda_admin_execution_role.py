@@ -62,7 +62,11 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         role = roles.get(role_arn)
         if role is None:
             gap = ctx.coverage_gap(fn.account_id, GLOBAL, (AUTH_DETAILS,))
-            reason = gap[0] if gap else f"execution role {role_arn} is not in the snapshot's IAM data"
+            reason = (
+                gap[0]
+                if gap
+                else f"execution role {role_arn} is not in the account's IAM data (deleted, or never created)"
+            )
             yield ctx.not_assessed(
                 CONTROL,
                 account_id=fn.account_id,
@@ -95,7 +99,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 fn,
                 FAIL,
                 f"Function {fn.name} runs as {role.name}, an administrator of account {role.account_id} "
-                f"{decision.summary()}.",
+                f"unless the snapshot's unknowns say otherwise: {decision.summary()}.",
                 resource_id=fn.name,
                 statements=statements,
                 call_ids=call_ids,

@@ -36,14 +36,23 @@ CONTROL = Control(
             "--attribute-name restore --values-to-remove all"
         ),
         terraform=(
-            "# Snapshots shared by hand are not Terraform state; guard the organization instead:\n"
+            "# Only the backup administrators may share snapshots (an SCP on the workload OUs):\n"
             'data "aws_iam_policy_document" "deny_public_snapshots" {\n'
             "  statement {\n"
             '    effect    = "Deny"\n'
             '    actions   = ["rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"]\n'
             '    resources = ["*"]\n'
-            '    condition { test = "StringEquals" variable = "rds:AddAttributeName"  values = ["restore"] }\n'
+            "    condition {\n"
+            '      test     = "ArnNotLike"\n'
+            '      variable = "aws:PrincipalARN"\n'
+            '      values   = ["arn:aws:iam::*:role/backup-admin"]\n'
+            "    }\n"
             "  }\n"
+            "}\n"
+            'resource "aws_organizations_policy" "deny_public_snapshots" {\n'
+            '  name    = "deny_public_snapshots"\n'
+            '  type    = "SERVICE_CONTROL_POLICY"\n'
+            "  content = data.aws_iam_policy_document.deny_public_snapshots.json\n"
             "}"
         ),
     ),

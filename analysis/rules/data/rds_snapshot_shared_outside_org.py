@@ -36,13 +36,23 @@ CONTROL = Control(
             "--attribute-name restore --values-to-remove <account-id>"
         ),
         terraform=(
-            "# Keep snapshot sharing inside the organization with an SCP on the snapshot owners:\n"
+            "# Only the backup administrators may share snapshots (an SCP on the workload OUs):\n"
             'data "aws_iam_policy_document" "no_external_snapshot_share" {\n'
             "  statement {\n"
             '    effect    = "Deny"\n'
             '    actions   = ["rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"]\n'
             '    resources = ["*"]\n'
+            "    condition {\n"
+            '      test     = "ArnNotLike"\n'
+            '      variable = "aws:PrincipalARN"\n'
+            '      values   = ["arn:aws:iam::*:role/backup-admin"]\n'
+            "    }\n"
             "  }\n"
+            "}\n"
+            'resource "aws_organizations_policy" "no_external_snapshot_share" {\n'
+            '  name    = "no_external_snapshot_share"\n'
+            '  type    = "SERVICE_CONTROL_POLICY"\n'
+            "  content = data.aws_iam_policy_document.no_external_snapshot_share.json\n"
             "}"
         ),
     ),

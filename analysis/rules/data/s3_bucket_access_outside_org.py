@@ -37,7 +37,10 @@ CONTROL = Control(
             "  statement {\n"
             '    actions   = ["s3:GetObject"]\n'
             '    resources = ["${aws_s3_bucket.data.arn}/*"]\n'
-            '    principals { type = "AWS" identifiers = ["*"] }\n'
+            "    principals {\n"
+            '      type        = "AWS"\n'
+            '      identifiers = ["*"]\n'
+            "    }\n"
             "    condition {\n"
             '      test     = "StringEquals"\n'
             '      variable = "aws:PrincipalOrgID"\n'

@@ -49,7 +49,10 @@ CONTROL = Control(
             '    sid       = "PartnerRead"\n'
             '    actions   = ["s3:GetObject"]  # never s3:PutBucketPolicy / s3:PutBucketAcl for a partner\n'
             '    resources = ["${aws_s3_bucket.data.arn}/*"]\n'
-            '    principals { type = "AWS" identifiers = [var.partner_account_id] }\n'
+            "    principals {\n"
+            '      type        = "AWS"\n'
+            "      identifiers = [var.partner_account_id]\n"
+            "    }\n"
             "  }\n"
             "}"
         ),

@@ -39,8 +39,15 @@ CONTROL = Control(
             '    effect    = "Deny"\n'
             '    actions   = ["s3:*"]\n'
             '    resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]\n'
-            '    principals { type = "*" identifiers = ["*"] }\n'
-            '    condition { test = "Bool" variable = "aws:SecureTransport" values = ["false"] }\n'
+            "    principals {\n"
+            '      type        = "*"\n'
+            '      identifiers = ["*"]\n'
+            "    }\n"
+            "    condition {\n"
+            '      test     = "Bool"\n'
+            '      variable = "aws:SecureTransport"\n'
+            '      values   = ["false"]\n'
+            "    }\n"
             "  }\n"
             "}\n"
             'resource "aws_s3_bucket_policy" "data" {\n'
