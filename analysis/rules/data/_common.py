@@ -102,18 +102,30 @@ def places(ctx: AssessmentContext, *, regional: bool) -> Iterator[tuple[str, str
             yield account_id, region
 
 
-def listing_gaps(ctx: AssessmentContext, control: Control, listing: Input) -> Iterator[Result]:
-    """NOT_ASSESSED for every account (and region) whose resource listing was not answered.
+def listing_gaps(ctx: AssessmentContext, control: Control, *listings: Input) -> Iterator[Result]:
+    """NOT_ASSESSED for every account (and region) where a resource listing was not answered:
+    one result per place, naming every listing that is missing there.
 
     Resources are only known from their list call: where it was denied or never made, the
     control cannot say there is nothing to find.
     """
-    for account_id, region in places(ctx, regional=listing.regional):
-        gap = ctx.coverage_gap(account_id, region, (listing,))
-        if gap is not None:
-            reason, call_ids = gap
+    regional = any(listing.regional for listing in listings)
+    for account_id, region in places(ctx, regional=regional):
+        reasons: list[str] = []
+        call_ids: list[int] = []
+        for listing in listings:
+            where = region if listing.regional else GLOBAL
+            gap = ctx.coverage_gap(account_id, where, (listing,))
+            if gap is not None and gap[0] not in reasons:
+                reasons.append(gap[0])
+                call_ids.extend(gap[1])
+        if reasons:
             yield ctx.not_assessed(
-                control, account_id=account_id, region=region, reason=reason, call_ids=call_ids
+                control,
+                account_id=account_id,
+                region=region,
+                reason="; ".join(reasons),
+                call_ids=tuple(call_ids),
             )
 
 

@@ -17,8 +17,7 @@ CLUSTER_SNAPSHOT_ATTRIBUTES = Input(service="rds", operation="DescribeDBClusterS
 
 
 def snapshot_listing_gaps(ctx: AssessmentContext, control: Control) -> Iterator[Result]:
-    yield from listing_gaps(ctx, control, LIST_SNAPSHOTS)
-    yield from listing_gaps(ctx, control, LIST_CLUSTER_SNAPSHOTS)
+    yield from listing_gaps(ctx, control, LIST_SNAPSHOTS, LIST_CLUSTER_SNAPSHOTS)
 
 
 def attributes_gap(ctx: AssessmentContext, control: Control, snap: DbSnapshot) -> Result | None:

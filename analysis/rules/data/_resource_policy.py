@@ -91,8 +91,9 @@ def policy_records(
     ctx: AssessmentContext, control: Control, kinds: Iterable[PolicyKind]
 ) -> Iterator[tuple[PolicyKind, Any] | Result]:
     """Listing gaps, then each record whose policy call was answered (with its kind), or its gap."""
+    kinds = tuple(kinds)
+    yield from listing_gaps(ctx, control, *(kind.listing for kind in kinds))
     for kind in kinds:
-        yield from listing_gaps(ctx, control, kind.listing)
         for record in kind.records(ctx.inventory).values():
             gap = field_gap(
                 ctx,
