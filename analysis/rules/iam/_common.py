@@ -8,6 +8,8 @@ shared by the others, dropped with the context. (Candidates to move up into
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -21,9 +23,6 @@ from analysis.rules.context import GLOBAL, AssessmentContext
 if TYPE_CHECKING:
     from analysis.model.iam import AccountIamSummary, ManagedPolicy, User
     from analysis.model.policy_doc import PolicyDocument, Statement
-    from analysis.trust.findings import TrustFinding
-    from analysis.trust.graph import TrustGraph
-    from analysis.trust.queries import Path
 
 T = TypeVar("T")
 
@@ -39,6 +38,23 @@ ORG_ACCOUNTS = Input(service="organizations", operation="ListAccounts", regional
 SCPS = Input(service="organizations", operation="ListPolicies", regional=False)
 
 _MEMO: weakref.WeakKeyDictionary[AssessmentContext, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored after).
+
+    Once the trust graph exists the heap holds millions of objects; building many small results
+    then triggers full collections that walk all of them (seconds each at a few hundred accounts)
+    while nothing built here needs the cycle collector.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def memo(ctx: AssessmentContext, key: str, build: Callable[[], T]) -> T:
@@ -279,101 +295,6 @@ def boundary_policy_arns(ctx: AssessmentContext) -> frozenset[str]:
 def short_arn(arn: str) -> str:
     """``user/alice`` from ``arn:aws:iam::111:user/alice`` (messages stay readable)."""
     return arn.split(":", 5)[-1] if arn.startswith("arn:") else arn
-
-
-# -- trust findings ------------------------------------------------------------------------------------
-
-
-def trust_findings_by_kind(ctx: AssessmentContext) -> Mapping[str, Mapping[str, tuple[TrustFinding, ...]]]:
-    """kind -> account id -> the trust graph's findings (``analysis.trust.findings``), computed once."""
-
-    def build() -> Mapping[str, Mapping[str, tuple[TrustFinding, ...]]]:
-        from analysis.trust.findings import trust_findings
-
-        out: dict[str, dict[str, list[TrustFinding]]] = defaultdict(lambda: defaultdict(list))
-        for f in trust_findings(ctx.trust_graph):
-            out[f.kind][f.account_id].append(f)
-        return {k: {a: tuple(v) for a, v in m.items()} for k, m in out.items()}
-
-    return memo(ctx, "trust_findings", build)
-
-
-def path_in_words(tg: TrustGraph, path: Path) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
-    """The hops of a trust path (each with its technique, reason and conditions), its statements and calls."""
-    hops: list[str] = []
-    statements: list[str] = []
-    call_ids: list[int] = []
-    for step in path.steps:
-        edge = step.edges[0]
-        conditions = "; ".join(c.text() for c in edge.conditions)
-        hops.append(
-            f"{tg.node(step.source).label} --[{edge.technique}]--> {tg.node(step.target).label}: {edge.reason}"
-            + (f" (only if {conditions})" if conditions else "")
-        )
-        statements.extend(s.describe() for s in edge.statements)
-        call_ids.extend(edge.call_ids)
-    return tuple(hops), tuple(dict.fromkeys(statements)), tuple(dict.fromkeys(call_ids))
-
-
-def trust_kind_results(
-    ctx: AssessmentContext,
-    control: Control,
-    kind: str,
-    *,
-    pass_message: str,
-    needs_organization: bool = False,
-    keep: Callable[[TrustFinding], bool] | None = None,
-) -> Iterator[Result]:
-    """One FAIL per trust finding of ``kind``; per account, PASS when there is none, NOT_ASSESSED on gaps."""
-    if needs_organization and not ctx.inventory.organization.organization_id:
-        for account_id in ctx.account_ids:
-            yield ctx.not_assessed(
-                control,
-                account_id=account_id,
-                region=GLOBAL,
-                reason="the organization's accounts were not collected: inside and outside cannot be told apart",
-            )
-        return
-    found = trust_findings_by_kind(ctx).get(kind, {})
-    for account_id in ctx.account_ids:
-        # The account's roles and policies decide; Organizations calls live in the management
-        # account only and are covered by ``needs_organization``.
-        gap = ctx.gaps_or(control, account_id, GLOBAL, (AUTH_DETAILS,))
-        if gap is not None:
-            yield gap
-            continue
-        findings = [f for f in found.get(account_id, ()) if keep is None or keep(f)]
-        if not findings:
-            yield account_result(ctx, control, account_id, passed=True, message=pass_message)
-            continue
-        for f in findings:
-            yield finding_result(ctx, control, f)
-
-
-def finding_result(ctx: AssessmentContext, control: Control, f: TrustFinding) -> Result:
-    hops: tuple[str, ...] = ()
-    statements = f.statements
-    call_ids = f.call_ids
-    if f.path is not None:
-        hops, path_statements, path_calls = path_in_words(ctx.trust_graph, f.path)
-        statements = tuple(dict.fromkeys((*statements, *path_statements)))
-        call_ids = merge_ids(call_ids, path_calls)
-    return result(
-        control,
-        passed=False,
-        account_id=f.account_id,
-        resource_arn=f.resource,
-        resource_id=short_arn(f.resource),
-        message=f"{f.title}: {f.detail}"
-        if not hops
-        else f"{f.title}: {short_arn(f.resource)} can climb in {len(hops)} step(s).",
-        evidence=Evidence(
-            call_ids=call_ids,
-            statements=statements,
-            path=hops,
-            values={"kind": f.kind, "finding_severity": f.severity, "detail": f.detail},
-        ),
-    )
 
 
 # -- password policy -----------------------------------------------------------------------------------

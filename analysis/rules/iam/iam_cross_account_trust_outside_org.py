@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from analysis.rules.base import MEDIUM, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, ORG_ACCOUNTS, trust_kind_results
+from analysis.rules.iam._common import AUTH_DETAILS, ORG_ACCOUNTS
+from analysis.rules.iam._trust import trust_kind_results
 
 CONTROL = Control(
     id="iam_cross_account_trust_outside_org",

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from analysis.rules.base import CRITICAL, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, trust_kind_results
+from analysis.rules.iam._common import AUTH_DETAILS
+from analysis.rules.iam._trust import trust_kind_results
 
 CONTROL = Control(
     id="iam_public_role_trust",

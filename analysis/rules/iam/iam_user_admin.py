@@ -10,9 +10,9 @@ from analysis.rules.iam._common import (
     AUTH_DETAILS,
     SCPS,
     accounts_with_users,
-    trust_findings_by_kind,
     user_result,
 )
+from analysis.rules.iam._trust import trust_findings_by_kind
 
 CONTROL = Control(
     id="iam_user_admin",
