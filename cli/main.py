@@ -22,10 +22,11 @@ COMMAND_MODULES = (
     "cli.scpwhatif_cmd",
     "cli.exposure_cmd",
     "cli.path_cmd",
+    "cli.assess_cmd",
 )
 # Commands that only read a snapshot and print an analysis (main.py skips the interpreter's
 # teardown after them: see its ``_exit``).
-ANALYSIS_COMMANDS = frozenset({"simulate", "paths", "scp-whatif", "exposure", "path"})
+ANALYSIS_COMMANDS = frozenset({"simulate", "paths", "scp-whatif", "exposure", "path", "assess"})
 COMMANDS = (
     "profiles",
     "login",
@@ -37,6 +38,7 @@ COMMANDS = (
     "scp-whatif",
     "exposure",
     "path",
+    "assess",
     "gui",
 )
 

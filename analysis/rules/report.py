@@ -1,0 +1,312 @@
+"""The assessment as JSON: what ``main.py assess --json`` writes (schema: docs/assessment.md).
+
+A stable public interface: keys are only ever added, never renamed or removed (``FORMAT_VERSION``
+is raised when keys are added). Every result is written with its control's metadata (severity,
+title, practice, framework mappings), where it is (account id and name, OU path, region,
+resource ARN and id), its status as assessed and as reported (``WAIVED`` when the workpaper
+waives it), and its evidence (snapshot call ids, statements, trust path, network hops, observed
+values). Beside the results: every control's metadata, the internet exposures (the ``exposure``
+command's JSON) and the trust findings. Pure and Qt-free.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from analysis.rules.base import CIS_VERSION, FSBP_VERSION, NIST_VERSION, PRACTICES, Control, Result
+from analysis.workpaper import Judgement, Workpaper, judge_all, ou_ids_resolver
+
+if TYPE_CHECKING:
+    from analysis.model.inventory import Inventory
+    from analysis.network.results import ExposureReport
+    from analysis.rules.assessment import Assessment
+    from analysis.trust.findings import TrustFinding
+    from analysis.trust.graph import TrustGraph
+
+FORMAT = "awb-assessment"
+FORMAT_VERSION = 1
+
+FRAMEWORKS: Mapping[str, str] = {
+    "cis": f"CIS AWS Foundations Benchmark v{CIS_VERSION}",
+    "fsbp": f"AWS Foundational Security Best Practices v{FSBP_VERSION}",
+    "nist": f"NIST {NIST_VERSION}",
+}
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with records as dicts, sequences as lists, mappings with string keys, dates as ISO text."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=str)
+    return str(value)
+
+
+def result_key(result: Result) -> str:
+    """The identity of a result across runs and snapshots: control, account, region, resource."""
+    return f"{result.control_id}|{result.account_id}|{result.region}|{result.resource_arn}"
+
+
+def control_json(control: Control) -> dict[str, Any]:
+    return {
+        "id": control.id,
+        "title": control.title,
+        "severity": control.severity,
+        "practice": control.practice,
+        "practice_title": PRACTICES[control.practice],
+        "service": control.service,
+        "scope": control.scope,
+        "rationale": control.rationale,
+        "remediation": {
+            "console": control.remediation.console,
+            "cli": control.remediation.cli,
+            "terraform": control.remediation.terraform,
+        },
+        "mappings": mappings_json(control),
+        "inputs": [
+            {"service": i.service, "operation": i.operation, "regional": i.regional} for i in control.inputs
+        ],
+    }
+
+
+def mappings_json(control: Control) -> dict[str, list[str]]:
+    m = control.mappings
+    return {"cis": list(m.cis), "fsbp": list(m.fsbp), "nist": list(m.nist)}
+
+
+class OrgPlaces:
+    """Account names and OU paths, looked up once per account."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self._inventory = inventory
+        self._ou_ids = ou_ids_resolver(inventory.organization)
+        self._cache: dict[str, tuple[str, list[str], list[str]]] = {}
+
+    def ou_ids(self, account_id: str) -> tuple[str, ...]:
+        return self._ou_ids(account_id)
+
+    def place(self, account_id: str) -> tuple[str, list[str], list[str]]:
+        """(account name, OU path names root first, OU path ids)."""
+        if account_id not in self._cache:
+            org = self._inventory.organization
+            try:
+                units = org.path_to(account_id) if account_id else []
+            except KeyError:
+                units = []
+            self._cache[account_id] = (
+                self._inventory.account_name(account_id) if account_id else "",
+                [u.name or u.id for u in units],
+                [u.id for u in units],
+            )
+        return self._cache[account_id]
+
+
+def result_json(
+    result: Result, control: Control | None, judgement: Judgement, places: OrgPlaces
+) -> dict[str, Any]:
+    name, ou_path, ou_ids = places.place(result.account_id)
+    ev = result.evidence
+    waiver = judgement.waiver or judgement.expired_waiver
+    return {
+        "key": result_key(result),
+        "control_id": result.control_id,
+        "status": judgement.status,
+        "assessed_status": result.status,
+        "severity": control.severity if control else "",
+        "title": control.title if control else result.control_id,
+        "service": control.service if control else "",
+        "practice": control.practice if control else "",
+        "account_id": result.account_id,
+        "account_name": name,
+        "ou_path": ou_path,
+        "ou_ids": ou_ids,
+        "region": result.region,
+        "resource_arn": result.resource_arn,
+        "resource_id": result.resource_id,
+        "message": result.message,
+        "mappings": mappings_json(control) if control else {"cis": [], "fsbp": [], "nist": []},
+        "evidence": {
+            "call_ids": list(ev.call_ids),
+            "statements": list(ev.statements),
+            "path": list(ev.path),
+            "hops": list(ev.hops),
+            "values": jsonable(ev.values),
+        },
+        "waiver": (
+            {
+                **waiver.to_json(),
+                "applies": judgement.waiver is not None,
+                "message": judgement.waiver_message,
+            }
+            if waiver is not None
+            else None
+        ),
+        "note": judgement.note.to_json() if judgement.note else None,
+    }
+
+
+def trust_finding_json(finding: TrustFinding, tg: TrustGraph | None = None) -> dict[str, Any]:
+    path = finding.path
+    path_doc = None
+    if path is not None:
+        path_doc = {
+            "nodes": list(path.nodes),
+            "text": path.describe(tg) if tg is not None else " -> ".join(path.nodes),
+            "escalation": path.escalation,
+            "conditional": path.conditional,
+            "steps": [
+                {
+                    "source": s.source,
+                    "target": s.target,
+                    "edges": [
+                        {"kind": e.kind, "technique": e.technique, "reason": e.reason} for e in s.edges
+                    ],
+                }
+                for s in path.steps
+            ],
+        }
+    return {
+        "kind": finding.kind,
+        "severity": finding.severity,
+        "resource": finding.resource,
+        "account_id": finding.account_id,
+        "title": finding.title,
+        "detail": finding.detail,
+        "call_ids": list(finding.call_ids),
+        "statements": list(finding.statements),
+        "path": path_doc,
+    }
+
+
+def judge(
+    assessment: Assessment, inventory: Inventory, workpaper: Workpaper | None, *, today: date | None = None
+) -> tuple[OrgPlaces, list[Judgement]]:
+    places = OrgPlaces(inventory)
+    judgements = judge_all(
+        workpaper, assessment.results, ou_ids=places.ou_ids, today=today or datetime.now(UTC).date()
+    )
+    return places, judgements
+
+
+def assessment_json(
+    assessment: Assessment,
+    *,
+    inventory: Inventory,
+    workpaper: Workpaper | None = None,
+    exposure: ExposureReport | None = None,
+    trust_findings: Sequence[TrustFinding] | None = None,
+    trust_graph: TrustGraph | None = None,
+    snapshot_path: str = "",
+    tool_version: str = "",
+    today: date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, Any]:
+    """The whole assessment document (docs/assessment.md)."""
+    report = progress or (lambda done, total, message: None)
+    controls = {c.id: c for c in assessment.controls}
+    places, judgements = judge(assessment, inventory, workpaper, today=today)
+    results = []
+    total = len(assessment.results)
+    for i, (r, j) in enumerate(zip(assessment.results, judgements, strict=True)):
+        if i % 20000 == 0:
+            report(i, total, "results")
+        results.append(result_json(r, controls.get(r.control_id), j, places))
+    report(total, total, "results")
+    org = inventory.organization
+    exposure_doc = None
+    if exposure is not None:
+        from analysis.network.serialize import exposure_report_json
+
+        exposure_doc = exposure_report_json(exposure)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "tool_version": tool_version,
+        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "snapshot": {
+            "path": snapshot_path,
+            "organization_id": org.organization_id,
+            "management_account_id": org.management_account_id,
+            "started_at": inventory.manifest.get("started_at"),
+            "finished_at": inventory.manifest.get("finished_at"),
+        },
+        "frameworks": dict(FRAMEWORKS),
+        "practices": dict(PRACTICES),
+        "workpaper": workpaper_summary(workpaper),
+        "summary": summary_json(assessment, judgements, controls),
+        "controls": [control_json(c) for c in assessment.controls],
+        "results": results,
+        "exposure": exposure_doc,
+        "trust_findings": (
+            [trust_finding_json(f, trust_graph) for f in trust_findings]
+            if trust_findings is not None
+            else None
+        ),
+    }
+
+
+def workpaper_summary(workpaper: Workpaper | None) -> dict[str, Any] | None:
+    if workpaper is None:
+        return None
+    return {
+        "path": str(workpaper.path) if workpaper.path else "",
+        "waivers": len(workpaper.waivers),
+        "notes": len(workpaper.notes),
+        "signoff": workpaper.signoff.to_json() if workpaper.signoff else None,
+    }
+
+
+def summary_json(
+    assessment: Assessment, judgements: Iterable[Judgement], controls: Mapping[str, Control]
+) -> dict[str, Any]:
+    statuses: Counter[str] = Counter()
+    failed_by_severity: Counter[str] = Counter()
+    failed_by_practice: Counter[str] = Counter()
+    for r, j in zip(assessment.results, judgements, strict=True):
+        statuses[j.status] += 1
+        if j.status == "FAIL":
+            control = controls.get(r.control_id)
+            if control is not None:
+                failed_by_severity[control.severity] += 1
+                failed_by_practice[control.practice] += 1
+    return {
+        "controls": len(assessment.controls),
+        "results": len(assessment.results),
+        "by_status": dict(sorted(statuses.items())),
+        "failed_by_severity": dict(sorted(failed_by_severity.items())),
+        "failed_by_practice": dict(sorted(failed_by_practice.items())),
+        "seconds": round(assessment.seconds, 3),
+    }
+
+
+def collect_trust_findings(ctx: Any) -> list[TrustFinding]:
+    """The trust findings of an assessment context, as the IAM controls compute them (one search).
+
+    The IAM area keeps a per-assessment index (``trust_findings_by_kind``) that searches escalation
+    paths from the few principals that can escalate at all; ``analysis.trust.findings.trust_findings``
+    searches per account and does not finish at 500 accounts. Its unused-credential kinds are not
+    included: the IAM controls report those per user with the collection-time clock.
+    """
+    try:
+        from analysis.rules.iam._trust import trust_findings_by_kind
+    except ImportError:  # the index lived in _common before it had its own module
+        from analysis.rules.iam._common import trust_findings_by_kind  # type: ignore[attr-defined,no-redef]
+    by_kind = trust_findings_by_kind(ctx)
+    out = [f for per_account in by_kind.values() for findings in per_account.values() for f in findings]
+    out.sort(key=lambda f: (f.kind, f.account_id, f.resource))
+    return out
