@@ -1,0 +1,158 @@
+"""The assessment document and its OCSF form on a built Inventory with made-up results: every field of
+a result, account name and OU path, waivers applied, and the OCSF status and severity mapping."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analysis.rules.assessment import Assessment
+from analysis.rules.base import (
+    FAIL,
+    NOT_ASSESSED,
+    PASS,
+    Control,
+    Evidence,
+    Input,
+    Mappings,
+    Remediation,
+    Result,
+)
+from analysis.rules.ocsf import ocsf_findings
+from analysis.rules.report import assessment_json, result_key
+from analysis.workpaper import Waiver, Workpaper
+from tests.analysis.rules.builders import ACCOUNTS, inventory_with
+
+CONTROL = Control(
+    id="iam_example_control",
+    title="An example control",
+    severity="high",
+    practice="identity",
+    service="iam",
+    rationale="why",
+    remediation=Remediation(console="click", cli="aws iam ...", terraform='resource "x" "y" {}'),
+    inputs=(Input(service="iam", operation="GetAccountSummary", regional=False),),
+    mappings=Mappings(cis=("1.4",), fsbp=("IAM.9",), nist=("AC-2",)),
+)
+
+
+def result(status: str, account: str, arn: str = "", **kw: Any) -> Result:
+    return Result(
+        control_id=CONTROL.id,
+        status=status,
+        account_id=account,
+        region="global",
+        resource_arn=arn or f"arn:aws:iam::{account}:root",
+        resource_id=account,
+        message=f"{status} here",
+        **kw,
+    )
+
+
+@pytest.fixture(scope="module")
+def inventory(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return inventory_with(tmp_path_factory.mktemp("report"), [])
+
+
+def doc_for(inventory: Any, results: list[Result], workpaper: Workpaper | None = None) -> dict[str, Any]:
+    assessment = Assessment(controls=(CONTROL,), results=tuple(results), seconds=0.5)
+    return assessment_json(
+        assessment, inventory=inventory, workpaper=workpaper, tool_version="9.9", today=date(2025, 6, 1)
+    )
+
+
+def test_result_fields_place_and_evidence(inventory: Any) -> None:
+    a = ACCOUNTS[1]
+    ev = Evidence(call_ids=(3, 4), statements=("s0",), path=("a", "b"), hops=("igw",), values={"n": (1, 2)})
+    doc = doc_for(inventory, [result(FAIL, a, evidence=ev)])
+    r = doc["results"][0]
+    assert r["key"] == result_key(result(FAIL, a)) == f"{CONTROL.id}|{a}|global|arn:aws:iam::{a}:root"
+    assert (r["status"], r["assessed_status"], r["severity"], r["title"]) == (
+        FAIL,
+        FAIL,
+        "high",
+        CONTROL.title,
+    )
+    assert r["account_name"] == inventory.account_name(a) and r["account_name"]
+    org = inventory.organization
+    assert r["ou_ids"] == [u.id for u in org.path_to(a)] and r["ou_ids"][0] in org.root_ids
+    assert len(r["ou_path"]) == len(r["ou_ids"])
+    assert r["mappings"] == {"cis": ["1.4"], "fsbp": ["IAM.9"], "nist": ["AC-2"]}
+    assert r["evidence"] == {
+        "call_ids": [3, 4],
+        "statements": ["s0"],
+        "path": ["a", "b"],
+        "hops": ["igw"],
+        "values": {"n": [1, 2]},
+    }
+    assert doc["controls"][0]["remediation"]["terraform"].startswith("resource")
+    assert doc["summary"] == {
+        "controls": 1,
+        "results": 1,
+        "by_status": {"FAIL": 1},
+        "failed_by_severity": {"high": 1},
+        "failed_by_practice": {"identity": 1},
+        "seconds": 0.5,
+    }
+    assert doc["exposure"] is None and doc["trust_findings"] is None and doc["workpaper"] is None
+
+
+def test_waiver_by_ou_applies_to_accounts_beneath_it(inventory: Any) -> None:
+    org = inventory.organization
+    a, b = ACCOUNTS[1], ACCOUNTS[2]
+    parent = org.path_to(a)[-1].id
+    beneath = {acc for acc in ACCOUNTS if org.path_to(acc) and parent in {u.id for u in org.path_to(acc)}}
+    wp = Workpaper(waivers=(Waiver(control_id=CONTROL.id, ous=(parent,), reason="r", owner="o"),))
+    doc = doc_for(inventory, [result(FAIL, acc) for acc in (a, b)], wp)
+    statuses = {r["account_id"]: r["status"] for r in doc["results"]}
+    assert statuses[a] == "WAIVED"
+    assert statuses[b] == ("WAIVED" if b in beneath else FAIL)
+    assert doc["summary"]["failed_by_severity"] == ({} if b in beneath else {"high": 1})
+    assert doc["workpaper"]["waivers"] == 1
+
+
+def test_ocsf_mapping(inventory: Any) -> None:
+    a = ACCOUNTS[0]
+    wp = Workpaper(waivers=(Waiver(control_id=CONTROL.id, accounts=(ACCOUNTS[2],), reason="r", owner="o"),))
+    results = [
+        result(PASS, a),
+        result(FAIL, ACCOUNTS[1]),
+        result(NOT_ASSESSED, ACCOUNTS[3]),
+        result(FAIL, ACCOUNTS[2]),
+    ]
+    findings = ocsf_findings(doc_for(inventory, results, wp))
+    got = [
+        (
+            f["status_code"],
+            f["compliance"]["status_id"],
+            f["compliance"]["status"],
+            f["status_id"],
+            f["status"],
+        )
+        for f in findings
+    ]
+    assert got == [
+        ("PASS", 1, "Pass", 1, "New"),
+        ("FAIL", 3, "Fail", 1, "New"),
+        ("NOT_ASSESSED", 2, "Warning", 1, "New"),
+        ("FAIL", 3, "Fail", 3, "Suppressed"),
+    ]
+    f = findings[1]
+    assert (f["severity_id"], f["severity"]) == (4, "High")
+    assert f["compliance"]["requirements"] == ["CIS 1.4", "FSBP IAM.9", "NIST AC-2"]
+    assert f["compliance"]["standards"][0].startswith("CIS AWS Foundations Benchmark v")
+    assert f["resources"][0]["uid"] == f"arn:aws:iam::{ACCOUNTS[1]}:root"
+    assert f["cloud"]["account"]["uid"] == ACCOUNTS[1] and f["cloud"]["org"]["uid"].startswith("o-")
+    assert f["metadata"]["product"]["version"] == "9.9"
+    assert findings[3]["unmapped"]["waiver"]["owner"] == "o"
+    # the uid is stable: the same result gives the same id in another run
+    again = ocsf_findings(doc_for(inventory, results, wp))
+    assert [x["finding_info"]["uid"] for x in again] == [x["finding_info"]["uid"] for x in findings]
+
+
+def test_ocsf_uid_differs_per_result(inventory: Any, tmp_path: Path) -> None:
+    findings = ocsf_findings(doc_for(inventory, [result(FAIL, acc) for acc in ACCOUNTS]))
+    assert len({f["finding_info"]["uid"] for f in findings}) == len(ACCOUNTS)
