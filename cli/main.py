@@ -23,10 +23,11 @@ COMMAND_MODULES = (
     "cli.exposure_cmd",
     "cli.path_cmd",
     "cli.assess_cmd",
+    "cli.diff_cmd",
 )
 # Commands that only read a snapshot and print an analysis (main.py skips the interpreter's
 # teardown after them: see its ``_exit``).
-ANALYSIS_COMMANDS = frozenset({"simulate", "paths", "scp-whatif", "exposure", "path", "assess"})
+ANALYSIS_COMMANDS = frozenset({"simulate", "paths", "scp-whatif", "exposure", "path", "assess", "diff"})
 COMMANDS = (
     "profiles",
     "login",
@@ -39,6 +40,7 @@ COMMANDS = (
     "exposure",
     "path",
     "assess",
+    "diff",
     "gui",
 )
 
