@@ -85,7 +85,10 @@ def check_same_organization(old: Inventory, new: Inventory, *, force: bool = Fal
 def diff_results(old: Iterable[Result], new: Iterable[Result]) -> dict[str, tuple[Any, ...]]:
     old_by = {result_key(r): r for r in old}
     new_by = {result_key(r): r for r in new}
-    new_f, resolved, unchanged, changed = [], [], [], []
+    new_f: list[Result] = []
+    resolved: list[Result] = []
+    unchanged: list[Result] = []
+    changed: list[StatusChange] = []
     for key, r in new_by.items():
         before = old_by.get(key)
         if r.status == FAIL:
