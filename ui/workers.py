@@ -352,3 +352,54 @@ def build_network_job(snapshot: Snapshot, *, inventory: Any = None) -> Job:
         return NetworkBundle(inventory=inv, index=index, report=report, links=links)
 
     return job
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssessmentBundle:
+    """The assessment of the open snapshot and the findings rows the views show (built in the worker)."""
+
+    inventory: Any  # analysis.model.inventory.Inventory
+    assessment: Any  # analysis.rules.assessment.Assessment
+    rows: list[Any]  # ui.models.findings_model.FindingRow, one per result, in result order
+
+
+def build_assessment_job(snapshot: Snapshot, *, inventory: Any = None, trust_graph: Any = None) -> Job:
+    """A job that runs every control on the open snapshot and prepares the findings rows.
+
+    Reuses the Inventory and trust graph when the window already built them. Progress values are
+    ``(done, total, message)``. Returns None when cancelled.
+    """
+
+    def job(progress: Progress, cancelled: Cancelled) -> AssessmentBundle | None:
+        from analysis.model.inventory import InventoryCancelled, build_inventory
+        from analysis.rules.assessment import AssessmentCancelled, assess
+        from analysis.rules.report import OrgPlaces
+        from ui.models.findings_model import build_finding_rows
+
+        inv = inventory
+        if inv is None:
+            try:
+                inv = build_inventory(
+                    snapshot,
+                    progress=lambda done, total, message: progress((0, 0, f"inventory: {message}")),
+                    cancelled=cancelled,
+                )
+            except InventoryCancelled:
+                return None
+        if cancelled():
+            return None
+        try:
+            result = assess(
+                inv,
+                trust_graph=trust_graph,
+                progress=lambda done, total, message: progress((done, total, message)),
+                cancelled=cancelled,
+            )
+        except AssessmentCancelled:
+            return None
+        progress((0, 0, "preparing the findings table"))
+        places = OrgPlaces(inv)
+        rows = build_finding_rows(result.results, result.controls, place=places.place)
+        return AssessmentBundle(inventory=inv, assessment=result, rows=rows)
+
+    return job

@@ -1,0 +1,141 @@
+"""The findings tab on the demo organization: filters, selection, the detail pane and its raw records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from analysis.rules.base import FAIL, NOT_ASSESSED
+from snapshot import Snapshot
+from ui.models.findings_model import FindingsFilter
+from ui.views.findings_view import FindingsView
+from ui.workers import AssessmentBundle, build_assessment_job
+
+
+@pytest.fixture(scope="module")
+def demo(demo_snapshot_path: Path) -> Iterator[tuple[Snapshot, AssessmentBundle]]:
+    snap = Snapshot.open(demo_snapshot_path)
+    bundle = build_assessment_job(snap)(lambda _v: None, lambda: False)
+    assert bundle is not None
+    yield snap, bundle
+    snap.close()
+
+
+@pytest.fixture
+def view(qtbot: Any, demo: tuple[Snapshot, AssessmentBundle]) -> FindingsView:
+    snap, bundle = demo
+    v = FindingsView()
+    qtbot.addWidget(v)
+    v.resize(1500, 900)
+    v.set_findings(bundle.rows, bundle.assessment.controls, snap)
+    return v
+
+
+def test_every_result_is_a_row_failures_first(view: FindingsView, demo: Any) -> None:
+    _, bundle = demo
+    assert view.model.rowCount() == len(bundle.assessment.results)
+    assert view.proxy.row_at(0).status == FAIL
+    assert view.proxy.row_at(0).severity == "critical"
+    assert f"{len(bundle.rows):,} of {len(bundle.rows):,} shown" == view.shown_label.text()
+
+
+def test_status_combo_and_search_narrow_the_table(qtbot: Any, view: FindingsView) -> None:
+    combo = view.combos["statuses"]
+    combo.setCurrentIndex(combo.findText("Not assessed"))
+    assert view.proxy.rowCount() > 0
+    assert {view.proxy.row_at(i).status for i in range(view.proxy.rowCount())} == {NOT_ASSESSED}
+    view.search.setText("no-such-thing-anywhere")
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 0)
+    assert view.shown_label.text().startswith("0 of")
+    view.clear_button.click()
+    assert view.proxy.rowCount() == view.model.rowCount() and view.search.text() == ""
+
+
+def test_set_filter_selects_the_combos(view: FindingsView, demo: Any) -> None:
+    _, bundle = demo
+    row = next(r for r in bundle.rows if r.status == FAIL and r.ou_ids)
+    view.set_filter(FindingsFilter(statuses=frozenset({FAIL}), account_id=row.account_id))
+    assert view.combos["account_id"].currentData() == row.account_id
+    assert view.combos["statuses"].currentText() == "Fail"
+    shown = {view.proxy.row_at(i).account_id for i in range(view.proxy.rowCount())}
+    assert shown == {row.account_id}
+    view.set_filter(FindingsFilter(ou_id=row.ou_ids[-1]))
+    assert view.proxy.rowCount() >= 1
+    assert all(row.ou_ids[-1] in view.proxy.row_at(i).ou_ids for i in range(view.proxy.rowCount()))
+
+
+def test_detail_pane_shows_rationale_remediation_mappings(view: FindingsView) -> None:
+    view.set_filter(FindingsFilter(statuses=frozenset({FAIL})))
+    view.select_row(0)
+    row = view.selected()
+    assert row is not None and row.status == FAIL
+    control = view.controls[row.control_id]
+    summary = view.detail.summary.toPlainText()
+    assert row.result.message in summary
+    assert control.rationale[:60] in summary
+    for ids in (control.mappings.cis, control.mappings.fsbp, control.mappings.nist):
+        for i in ids:
+            assert i in summary
+    remediation = view.detail.remediation.toPlainText()
+    assert control.remediation.cli.strip().splitlines()[0] in remediation
+    assert control.remediation.terraform.strip().splitlines()[0] in remediation
+    assert row.title in view.detail.header.text()
+
+
+def test_evidence_records_are_the_stored_pages_with_hash(view: FindingsView, demo: Any) -> None:
+    snap, bundle = demo
+    row = next(
+        r
+        for r in bundle.rows
+        if r.result.evidence.call_ids and snap.call(r.result.evidence.call_ids[0]).page_count
+    )
+    view.set_filter(FindingsFilter(text=row.result.resource_arn))
+    index = next(i for i in range(view.proxy.rowCount()) if view.proxy.row_at(i) is row)
+    view.select_row(index)
+    call_id = row.result.evidence.call_ids[0]
+    call = snap.call(call_id)
+    top = view.detail.calls.topLevelItem(0)
+    assert top.text(0) == str(call_id) and top.text(1) == call.started_at
+    assert top.text(2) == f"{call.service} {call.operation}"
+    body, digest = snap.raw_pages(call_id)[0]
+    assert view.detail.record.toPlainText() == body.decode()  # exactly as stored
+    assert hashlib.sha256(body).hexdigest() == digest
+    assert digest in view.detail.record_header.text()
+    view.detail.indent.setChecked(True)
+    assert view.detail.record.toPlainText() == json.dumps(json.loads(body), indent=2)
+
+
+def test_a_missing_call_is_said_not_a_crash(view: FindingsView, demo: Any) -> None:
+    from dataclasses import replace
+
+    from analysis.rules.base import Evidence
+
+    _, bundle = demo
+    row = bundle.rows[0]
+    broken = replace(row, result=replace(row.result, evidence=Evidence(call_ids=(10**9,))))
+    view.detail.show_finding(broken, None)
+    assert view.detail.calls.topLevelItem(0).text(2) == "not in the snapshot"
+    assert "not in the catalogue" in view.detail.remediation.toPlainText()
+
+
+def test_closed_snapshot_is_said(view: FindingsView, demo: Any) -> None:
+    _, bundle = demo
+    view.detail.set_snapshot(None)
+    view.detail.show_finding(bundle.rows[0], None)
+    assert "closed" in view.detail.record_header.text()
+
+
+def test_sorting_by_the_header_keeps_the_filter(view: FindingsView) -> None:
+    view.set_filter(FindingsFilter(statuses=frozenset({FAIL})))
+    n = view.proxy.rowCount()
+    col = view.model.columns.index("severity")
+    view.table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+    assert view.proxy.rowCount() == n
+    assert view.proxy.row_at(0).severity != "critical"
+    assert view.proxy.row_at(n - 1).severity == "critical"
