@@ -9,6 +9,7 @@ shared by the others, dropped with the context. (Candidates to move up into
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import weakref
 from collections import defaultdict
@@ -55,6 +56,24 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def gc_paused_results(
+    evaluate: Callable[[AssessmentContext], Iterable[Result]],
+) -> Callable[[AssessmentContext], Iterator[Result]]:
+    """Run a control's ``evaluate`` to the end with the cyclic GC paused (see ``gc_paused``).
+
+    At 500 accounts a control that yields ~90,000 results otherwise spends most of its time in
+    full collections over the Inventory and the trust graph.
+    """
+
+    @functools.wraps(evaluate)
+    def run(ctx: AssessmentContext) -> Iterator[Result]:
+        with gc_paused():
+            results = list(evaluate(ctx))
+        return iter(results)
+
+    return run
 
 
 def memo(ctx: AssessmentContext, key: str, build: Callable[[], T]) -> T:

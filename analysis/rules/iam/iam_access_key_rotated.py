@@ -13,6 +13,7 @@ from analysis.rules.iam._common import (
     accounts_with_users,
     active_keys,
     days_since,
+    gc_paused_results,
     merge_ids,
     report_call_ids,
     user_not_assessed,
@@ -61,6 +62,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id, gap, users in accounts_with_users(ctx, CONTROL, (AUTH_DETAILS,)):
         if gap is not None:

@@ -11,8 +11,8 @@ from analysis.rules.iam._common import (
     account_result,
     admin_statements,
     attachments_by_account,
-    boundary_policy_arns,
     describe_statement,
+    gc_paused_results,
     short_arn,
 )
 
@@ -60,10 +60,10 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     attachments = attachments_by_account(ctx)
     policies = ctx.inventory.iam.policies
-    boundaries = boundary_policy_arns(ctx)
     for account_id in ctx.account_ids:
         gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)
         if gap is not None:
@@ -115,10 +115,5 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 CONTROL,
                 account_id,
                 passed=True,
-                message="No attached policy allows *:*."
-                + (
-                    " (Policies used only as permissions boundaries are not attachments.)"
-                    if boundaries
-                    else ""
-                ),
+                message="No attached policy allows *:*.",
             )

@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 from analysis.rules.base import MEDIUM, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, account_result, attachments_by_account, result, short_arn
+from analysis.rules.iam._common import (
+    AUTH_DETAILS,
+    account_result,
+    attachments_by_account,
+    gc_paused_results,
+    result,
+    short_arn,
+)
 
 CLOUDSHELL_FULL_ACCESS = ":iam::aws:policy/AWSCloudShellFullAccess"
 
@@ -49,6 +56,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     attachments = attachments_by_account(ctx)
     iam = ctx.inventory.iam

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import MEDIUM, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, CREDENTIAL_REPORT, evaluate_unused
+from analysis.rules.iam._common import AUTH_DETAILS, CREDENTIAL_REPORT, evaluate_unused, gc_paused_results
 
 DAYS = 45
 
@@ -49,5 +49,6 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     yield from evaluate_unused(ctx, CONTROL, DAYS)

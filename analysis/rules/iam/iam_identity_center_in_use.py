@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from analysis.model.coverage import ANSWERED
 from analysis.rules.base import MEDIUM, NOT_ASSESSED, Control, Evidence, Input, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import result
+from analysis.rules.iam._common import gc_paused_results, result
 
 LIST_INSTANCES = Input(service="sso-admin", operation="ListInstances", regional=True)
 LIST_PERMISSION_SETS = Input(service="sso-admin", operation="ListPermissionSets", regional=True)
@@ -52,6 +52,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     org = ctx.inventory.organization
     mgmt = org.management_account_id

@@ -15,6 +15,7 @@ from analysis.rules.context import GLOBAL, AssessmentContext
 from analysis.rules.iam._common import (
     AUTH_DETAILS,
     describe_statement,
+    gc_paused_results,
     memo,
     result,
     service_wildcards,
@@ -76,6 +77,7 @@ def _principals_by_account(ctx: AssessmentContext) -> dict[str, list[Any]]:
     return memo(ctx, "principals_with_inline_policies", build)
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     by_account = _principals_by_account(ctx)
     for account_id in ctx.account_ids:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import HIGH, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS
+from analysis.rules.iam._common import AUTH_DETAILS, gc_paused_results
 from analysis.rules.iam._trust import trust_kind_results
 
 CONTROL = Control(
@@ -59,6 +59,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     yield from trust_kind_results(
         ctx,

@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 from analysis.rules.base import MEDIUM, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import NO_CUSTOM_POLICY, PASSWORD_POLICY, account_result, password_policies
+from analysis.rules.iam._common import (
+    NO_CUSTOM_POLICY,
+    PASSWORD_POLICY,
+    account_result,
+    gc_paused_results,
+    password_policies,
+)
 
 REQUIRED_FLAGS = (
     "RequireUppercaseCharacters",
@@ -59,6 +65,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id, gap, settings, call_ids in password_policies(ctx, CONTROL):
         if gap is not None:

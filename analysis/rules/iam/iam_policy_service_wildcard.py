@@ -11,6 +11,7 @@ from analysis.rules.iam._common import (
     boundary_policy_arns,
     customer_policies_by_account,
     describe_statement,
+    gc_paused_results,
     result,
     service_wildcards,
 )
@@ -66,6 +67,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     by_account = customer_policies_by_account(ctx)
     boundaries = boundary_policy_arns(ctx)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import CRITICAL, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import ACCOUNT_SUMMARY, account_result
+from analysis.rules.iam._common import ACCOUNT_SUMMARY, account_result, gc_paused_results
 
 CONTROL = Control(
     id="iam_root_access_keys",
@@ -60,6 +60,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id in ctx.account_ids:
         gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)

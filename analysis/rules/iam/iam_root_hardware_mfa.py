@@ -18,6 +18,7 @@ from analysis.rules.iam._common import (
     ACCOUNT_SUMMARY,
     VIRTUAL_MFA,
     account_result,
+    gc_paused_results,
     root_has_no_credentials,
     users_by_account,
 )
@@ -66,6 +67,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     users = users_by_account(ctx)
     for account_id in ctx.account_ids:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import CRITICAL, FAIL, PASS, Control, Evidence, Input, Mappings, Remediation, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import root_has_no_credentials
+from analysis.rules.iam._common import gc_paused_results, root_has_no_credentials
 
 CONTROL = Control(
     id="iam_root_mfa",
@@ -48,6 +48,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id in ctx.account_ids:
         gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)

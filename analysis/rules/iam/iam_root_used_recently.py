@@ -10,6 +10,7 @@ from analysis.rules.iam._common import (
     CREDENTIAL_REPORT,
     account_result,
     days_since,
+    gc_paused_results,
     report_call_ids,
     report_unusable,
 )
@@ -64,6 +65,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id in ctx.account_ids:
         gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)

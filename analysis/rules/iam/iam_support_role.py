@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from analysis.rules.base import LOW, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, account_result, attachments_by_account, short_arn
+from analysis.rules.iam._common import (
+    AUTH_DETAILS,
+    account_result,
+    attachments_by_account,
+    gc_paused_results,
+    short_arn,
+)
 
 SUPPORT_ACCESS = ":iam::aws:policy/AWSSupportAccess"
 
@@ -50,6 +56,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     attachments = attachments_by_account(ctx)
     roles = ctx.inventory.iam.roles

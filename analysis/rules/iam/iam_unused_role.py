@@ -12,7 +12,7 @@ from typing import Any
 
 from analysis.rules.base import LOW, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, days_since, memo, result
+from analysis.rules.iam._common import AUTH_DETAILS, days_since, gc_paused_results, memo, result
 
 DAYS = 90
 
@@ -60,6 +60,7 @@ def _roles_by_account(ctx: AssessmentContext) -> dict[str, list[Any]]:
     return memo(ctx, "roles_by_account", build)
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     by_account = _roles_by_account(ctx)
     for account_id in ctx.account_ids:

@@ -10,6 +10,7 @@ from analysis.rules.iam._common import (
     AUTH_DETAILS,
     SCPS,
     accounts_with_users,
+    gc_paused_results,
     user_result,
 )
 from analysis.rules.iam._trust import trust_findings_by_kind
@@ -53,6 +54,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     admins = trust_findings_by_kind(ctx).get("principal_with_admin", {})
     for account_id, gap, users in accounts_with_users(ctx, CONTROL, (AUTH_DETAILS,)):

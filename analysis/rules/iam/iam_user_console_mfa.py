@@ -11,6 +11,7 @@ from analysis.rules.iam._common import (
     CREDENTIAL_REPORT,
     NO_REPORT_ROW,
     accounts_with_users,
+    gc_paused_results,
     merge_ids,
     report_call_ids,
     user_not_assessed,
@@ -68,6 +69,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id, gap, users in accounts_with_users(ctx, CONTROL, CONTROL.inputs):
         if gap is not None:

@@ -12,6 +12,7 @@ from analysis.rules.iam._common import (
     CREDENTIAL_REPORT,
     accounts_with_users,
     active_keys,
+    gc_paused_results,
     merge_ids,
     report_call_ids,
     user_not_assessed,
@@ -54,6 +55,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for account_id, gap, users in accounts_with_users(ctx, CONTROL, (AUTH_DETAILS,)):
         if gap is not None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import LOW, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, accounts_with_users, user_result
+from analysis.rules.iam._common import AUTH_DETAILS, accounts_with_users, gc_paused_results, user_result
 
 CONTROL = Control(
     id="iam_user_policies_attached",
@@ -52,6 +52,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     for _account_id, gap, users in accounts_with_users(ctx, CONTROL, CONTROL.inputs):
         if gap is not None:

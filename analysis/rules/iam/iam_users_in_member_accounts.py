@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from analysis.rules.base import MEDIUM, Control, Evidence, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.iam._common import AUTH_DETAILS, account_result, accounts_with_users
+from analysis.rules.iam._common import AUTH_DETAILS, account_result, accounts_with_users, gc_paused_results
 
 CONTROL = Control(
     id="iam_users_in_member_accounts",
@@ -50,6 +50,7 @@ CONTROL = Control(
 )
 
 
+@gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     mgmt = ctx.inventory.organization.management_account_id
     for account_id, gap, users in accounts_with_users(ctx, CONTROL, CONTROL.inputs):
