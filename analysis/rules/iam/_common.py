@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from analysis.model.coverage import COLLECTED
+from analysis.model.coverage import ANSWERED, COLLECTED
 from analysis.rules.base import FAIL, PASS, Control, Evidence, Input, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
 
@@ -363,8 +363,6 @@ def active_keys(user: User) -> tuple[list[tuple[str, str | None, str | None]], s
     ListAccessKeys (one call per user) is the first source; when it was not answered, the
     credential report's access_key_1/2 columns stand in (they carry no key id).
     """
-    from analysis.model.coverage import ANSWERED
-
     if user.access_keys_state in ANSWERED:
         keys = [
             (k.access_key_id, k.created, k.last_used_date) for k in user.access_keys if k.status == "Active"

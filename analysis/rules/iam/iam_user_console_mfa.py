@@ -78,9 +78,18 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         report_ids = report_call_ids(ctx, account_id)
         for user in users:
             row = user.credential_report
-            if row is None or row.password_enabled is None:
+            if (
+                row is None
+                or row.password_enabled is None
+                or (row.password_enabled and row.mfa_active is None)
+            ):
                 yield user_not_assessed(
-                    ctx, CONTROL, user, NO_REPORT_ROW if row is None else "password_enabled is unreadable"
+                    ctx,
+                    CONTROL,
+                    user,
+                    NO_REPORT_ROW
+                    if row is None
+                    else "the credential report's password_enabled/mfa_active are unreadable",
                 )
                 continue
             evidence = Evidence(

@@ -47,15 +47,14 @@ def test_console_users_need_mfa(tmp_path: Path) -> None:
         tmp_path,
         iam_user_console_mfa,
         [
-            details(
-                MGMT, users=[user(MGMT, "alice"), user(MGMT, "bob"), user(MGMT, "ci"), user(MGMT, "new")]
-            ),
+            details(MGMT, users=[user(MGMT, n) for n in ("alice", "bob", "ci", "new", "odd")]),
             report(
                 MGMT,
                 [
                     row(MGMT, "alice", password_enabled="true", mfa_active="true"),
                     row(MGMT, "bob", password_enabled="true", mfa_active="false"),
                     row(MGMT, "ci"),
+                    row(MGMT, "odd", password_enabled="true", mfa_active="unknown"),
                 ],  # "new" was created after the report
             ),
             details(B, users=[user(B, "erin")]),
@@ -71,6 +70,7 @@ def test_console_users_need_mfa(tmp_path: Path) -> None:
     )
     assert one(results, MGMT, "ci").status == PASS  # no console password
     assert one(results, MGMT, "new").status == NOT_ASSESSED
+    assert one(results, MGMT, "odd").status == NOT_ASSESSED  # an unreadable mfa_active is not "no MFA"
     assert one(results, B).status == NOT_ASSESSED and "denied" in one(results, B).message
     assert one(results, UNREACHABLE).status == NOT_ASSESSED
 
