@@ -1,0 +1,73 @@
+"""Security Hub is enabled in every collected account and region (SecurityHub.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.rules.base import FAIL, HIGH, PASS, Control, Input, Mappings, Remediation, Result
+from analysis.rules.context import AssessmentContext
+from analysis.rules.detection._common import make, region_listings
+
+CONTROL = Control(
+    id="detection_securityhub_enabled",
+    title="Security Hub is enabled in every account and region",
+    severity=HIGH,
+    practice="monitoring",
+    service="securityhub",
+    scope="region",
+    rationale=(
+        "Security Hub gathers the findings of GuardDuty, Inspector, Macie, Access Analyzer and its own "
+        "control checks into one place, and is what the white paper's security account reads to see "
+        "the whole organization. It works per account and region: where it is off, neither the "
+        "findings of that region nor its posture checks reach the security team."
+    ),
+    remediation=Remediation(
+        console=(
+            "From the Security Hub delegated administrator: Security Hub > Configuration > "
+            "Organization > central configuration, policy enabling Security Hub in every account and "
+            "region (or Settings > Auto-enable accounts)."
+        ),
+        cli=(
+            "aws securityhub enable-security-hub --enable-default-standards   # per account and region\n"
+            "aws securityhub update-organization-configuration --auto-enable --auto-enable-standards DEFAULT"
+        ),
+        terraform=('resource "aws_securityhub_account" "this" {\n  enable_default_standards = true\n}'),
+    ),
+    inputs=(Input(service="securityhub", operation="DescribeHub"),),
+    # FSBP SecurityHub.1 ("Security Hub should be enabled"). NIST: ours (monitoring, assessment).
+    mappings=Mappings(fsbp=("SecurityHub.1",), nist=("CA-7", "SI-4")),
+)
+
+
+def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
+    hubs = ctx.inventory.detection.security_hubs
+    listings = ctx.inventory.detection.security_hub_regions
+    for account_id, region, listing in region_listings(ctx, CONTROL, listings, "securityhub", "DescribeHub"):
+        if isinstance(listing, Result):
+            yield listing
+            continue
+        found = [hubs[a] for a in listing.arns if a in hubs]
+        if found:
+            hub = found[0]
+            yield make(
+                ctx,
+                CONTROL,
+                PASS,
+                f"Security Hub is enabled in {region} (since {hub.subscribed_at}).",
+                account_id=account_id,
+                region=region,
+                resource_arn=hub.arn,
+                resource_id=hub.arn,
+                call_ids=listing.coverage.call_ids,
+            )
+        else:
+            yield make(
+                ctx,
+                CONTROL,
+                FAIL,
+                f"Security Hub is not enabled in {region}.",
+                account_id=account_id,
+                region=region,
+                call_ids=listing.coverage.call_ids,
+                values={"DescribeHub": listing.coverage.state},
+            )
