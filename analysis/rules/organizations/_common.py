@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from analysis.iam.orgpolicies import OrgChain
 from analysis.iam.request import CONDITIONAL, EXPLICIT_DENY, IMPLICIT_DENY, Decision, Request
 from analysis.model.organizations import COLLECTED, CONTENT_PARSED
 from analysis.rules.base import FAIL, NOT_ASSESSED, PASS, Control, Evidence, Result
@@ -233,17 +234,19 @@ def scp_protection_results(
         values: dict[str, object] = {"actions": list(actions), "ou_path": [lvl.where for lvl in chain.levels]}
         if verdict.exemptions:
             values["exemptions"] = list(verdict.exemptions)
+        # The engine reads unknown SCP content as a missing Allow only: it could hold the Deny.
+        incomplete = gap or "; ".join(unknown_scps(chain)) or None
         if verdict.status == FAIL:
             msg = (
                 f"No SCP on this account's path denies {', '.join(verdict.allowed)}: {what} is not protected."
             )
-            if gap is not None:
-                msg += f" (SCP listing incomplete: {gap})"
+            if incomplete is not None:
+                msg = f"no known SCP denies {', '.join(verdict.allowed)}, but the SCPs are incomplete ({incomplete})"
             out.append(
                 make(
                     ctx,
                     control,
-                    FAIL if gap is None else NOT_ASSESSED,
+                    FAIL if incomplete is None else NOT_ASSESSED,
                     msg,
                     account_id=account_id,
                     call_ids=(*ids, *chain_ids),
@@ -327,3 +330,8 @@ def policy_in_use(ctx: AssessmentContext, control: Control, policy_type: str, ki
             values=values,
         )
     ]
+
+
+def unknown_scps(chain: OrgChain) -> list[str]:
+    """The policies along an account's path whose content or attachments the snapshot lacks."""
+    return [f"{level.where}: {u}" for level in chain.levels for u in level.unknown]

@@ -24,6 +24,7 @@ from analysis.rules.organizations._common import (
     member_accounts,
     org_not_assessed,
     policy_type_gap,
+    unknown_scps,
 )
 
 # The commercial regions a request is tried in: a region restriction denies some of them.
@@ -105,6 +106,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         if not chain.known:
             yield make(ctx, CONTROL, NOT_ASSESSED, chain.note, account_id=account_id, call_ids=ids)
             continue
+        incomplete = gap or "; ".join(unknown_scps(chain)) or None
         probe = f"arn:{ctx.partition}:iam::{account_id}:role/{PROBE_ROLE}"
         allowed: list[str] = []
         denied: list[str] = []
@@ -168,9 +170,9 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             yield make(
                 ctx,
                 CONTROL,
-                FAIL if gap is None else NOT_ASSESSED,
+                FAIL if incomplete is None else NOT_ASSESSED,
                 f"No SCP restricts regions: {ACTION} is allowed in all {len(allowed)} regions tried."
-                + (f" (SCP listing incomplete: {gap})" if gap else ""),
+                + (f" (SCPs incomplete: {incomplete})" if incomplete else ""),
                 account_id=account_id,
                 **evidence,  # type: ignore[arg-type]
             )
