@@ -330,3 +330,11 @@ def sg_rule_text(rule: SecurityGroupRule) -> str:
     )
     word = "to" if rule.egress else "from"
     return f"{rule.rule_id or rule.group_id}: {what} {word} {peer}"
+
+
+def findings_by_area(found: Iterable[NetworkFinding]) -> dict[tuple[str, str], list[NetworkFinding]]:
+    """Findings per (account, region) ("*" read as "global"), in their order."""
+    out: dict[tuple[str, str], list[NetworkFinding]] = defaultdict(list)
+    for f in found:
+        out[(f.account_id, region_of(f.region))].append(f)
+    return out

@@ -18,8 +18,8 @@ from analysis.rules.network._common import (
     by_area,
     finding_result,
     findings,
+    findings_by_area,
     places,
-    region_of,
     result,
 )
 
@@ -60,6 +60,7 @@ CONTROL = Control(
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     found = findings(ctx, LOAD_BALANCER_WITHOUT_WAF)
     gaps = area_gaps(found)
+    grouped = findings_by_area(found)
     judged = {f.resource for f in found if f.resource}
     waf = ctx.inventory.waf
     lbs = by_area(
@@ -68,18 +69,11 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         if lb.internet_facing and lb.type == "application"
     )
     for account_id, region in places(ctx):
+        here = grouped.get((account_id, region), ())
         if (account_id, region) in gaps:
-            yield from (
-                finding_result(ctx, CONTROL, f)
-                for f in found
-                if not f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
-            )
+            yield from (finding_result(ctx, CONTROL, f) for f in here if not f.resource)
             continue
-        yield from (
-            finding_result(ctx, CONTROL, f)
-            for f in found
-            if f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
-        )
+        yield from (finding_result(ctx, CONTROL, f) for f in here if f.resource)
         for lb in sorted(lbs.get((account_id, region), ()), key=lambda lb: lb.name):
             acl = waf.web_acl_for(lb.arn)
             if lb.arn in judged or acl is None:

@@ -16,6 +16,7 @@ from analysis.rules.network._common import (
     area_result,
     finding_result,
     findings,
+    findings_by_area,
     places,
     region_of,
     result,
@@ -86,12 +87,13 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 call_ids=f.call_ids,
             )
         )
+    gap_findings = findings_by_area(in_use)
     for account_id, region in places(ctx):
         if (account_id, region) in gaps:
             yield from (
                 finding_result(ctx, CONTROL, f)
-                for f in in_use
-                if not f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
+                for f in gap_findings.get((account_id, region), ())
+                if not f.resource
             )
             continue
         here = results.get((account_id, region))

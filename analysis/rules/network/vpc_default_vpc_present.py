@@ -16,6 +16,7 @@ from analysis.rules.network._common import (
     area_result,
     finding_result,
     findings,
+    findings_by_area,
     places,
     region_of,
 )
@@ -67,12 +68,13 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
         by_area.setdefault((f.account_id, region_of(f.region)), []).append(
             finding_result(ctx, CONTROL, f, f"Default VPC present: {f.detail}.")
         )
+    gap_findings = findings_by_area(findings(ctx, DEFAULT_VPC_PRESENT))
     for account_id, region in places(ctx):
         if (account_id, region) in gaps:
             yield from (
                 finding_result(ctx, CONTROL, f)
-                for f in findings(ctx, DEFAULT_VPC_PRESENT)
-                if not f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
+                for f in gap_findings.get((account_id, region), ())
+                if not f.resource
             )
             continue
         here = by_area.get((account_id, region))

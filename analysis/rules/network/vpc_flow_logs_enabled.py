@@ -18,9 +18,9 @@ from analysis.rules.network._common import (
     by_area,
     finding_result,
     findings,
+    findings_by_area,
     memo,
     places,
-    region_of,
     result,
 )
 
@@ -70,23 +70,17 @@ CONTROL = Control(
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     found = findings(ctx, VPC_WITHOUT_FLOW_LOGS)
     gaps = area_gaps(found)
+    grouped = findings_by_area(found)
     flagged = {f.resource for f in found if f.resource}
     net = ctx.inventory.network
     logs = memo(ctx, "flow_logs_by_id", lambda: {f.flow_log_id: f for f in net.flow_logs.values()})
     vpcs = by_area(net.vpcs.values())
     for account_id, region in places(ctx):
+        here = grouped.get((account_id, region), ())
         if (account_id, region) in gaps:
-            yield from (
-                finding_result(ctx, CONTROL, f)
-                for f in found
-                if not f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
-            )
+            yield from (finding_result(ctx, CONTROL, f) for f in here if not f.resource)
             continue
-        yield from (
-            finding_result(ctx, CONTROL, f)
-            for f in found
-            if f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
-        )
+        yield from (finding_result(ctx, CONTROL, f) for f in here if f.resource)
         for vpc in sorted(vpcs.get((account_id, region), ()), key=lambda v: v.vpc_id):
             if vpc.arn in flagged:
                 continue

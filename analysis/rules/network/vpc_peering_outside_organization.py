@@ -13,8 +13,8 @@ from analysis.rules.network._common import (
     area_gaps,
     finding_result,
     findings,
+    findings_by_area,
     places,
-    region_of,
     result,
 )
 
@@ -63,12 +63,13 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     gaps = area_gaps(found)
     judged = {f.resource for f in found if f.resource}
     yield from (finding_result(ctx, CONTROL, f) for f in found if f.resource)
+    gap_findings = findings_by_area(found)
     for account_id, region in places(ctx):
         if (account_id, region) in gaps:
             yield from (
                 finding_result(ctx, CONTROL, f)
-                for f in found
-                if not f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
+                for f in gap_findings.get((account_id, region), ())
+                if not f.resource
             )
     org = ctx.inventory.organization
     members = set(org.accounts) if org.collection.state == "collected" else None

@@ -14,6 +14,7 @@ from analysis.rules.network._common import (
     by_area,
     finding_result,
     findings,
+    findings_by_area,
     places,
     region_of,
     result,
@@ -78,12 +79,13 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 finding_result(ctx, CONTROL, f)
             )
     subnets = by_area(ctx.inventory.network.subnets.values())
+    gap_findings = findings_by_area(found)
     for account_id, region in places(ctx):
         if (account_id, region) in gaps:
             yield from (
                 finding_result(ctx, CONTROL, f)
-                for f in found
-                if not f.resource and (f.account_id, region_of(f.region)) == (account_id, region)
+                for f in gap_findings.get((account_id, region), ())
+                if not f.resource
             )
             continue
         yield from failing.get((account_id, region), ())
