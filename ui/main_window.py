@@ -24,6 +24,9 @@ from snapshot.reader import TAMPERED
 from ui.dialogs.collect_wizard import CollectWizard
 from ui.dialogs.open_errors import OpenErrorDialog, TamperedDialog
 from ui.views.coverage_view import CoverageView
+from ui.views.dashboard_view import DashboardView
+from ui.views.findings_controller import AssessmentController
+from ui.views.findings_view import FindingsView
 from ui.views.manifest_view import ManifestView
 from ui.views.network import NetworkView
 from ui.views.ou_tree_view import OuTreeView
@@ -65,6 +68,21 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.manifest_view, "Manifest")
         self.coverage_view = CoverageView()
         self.tabs.addTab(self.coverage_view, "Coverage")
+        self.dashboard_view = DashboardView()
+        self.findings_view = FindingsView()
+        self.tabs.insertTab(0, self.findings_view, "Findings")
+        self.tabs.insertTab(0, self.dashboard_view, "Dashboard")
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.ou_view))
+        # The assessment runs on first show of the dashboard, findings or coverage tab.
+        self.assessment = AssessmentController(
+            dashboard=self.dashboard_view,
+            findings=self.findings_view,
+            coverage=self.coverage_view,
+            parent=self,
+        )
+        self.dashboard_view.filter_requested.connect(
+            lambda _f: self.tabs.setCurrentWidget(self.findings_view)
+        )
         # Built on first show of either tab (not at open: opening stays fast), cached per snapshot.
         self.analysis: AnalysisBundle | None = None
         self.analysis_worker: FunctionWorker | None = None
@@ -282,6 +300,13 @@ class MainWindow(QMainWindow):
     # -- analysis (inventory, policy engine, trust graph) ---------------------------------------
 
     def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() in (self.dashboard_view, self.findings_view, self.coverage_view):
+            if self.loaded is not None:
+                self.assessment.ensure(
+                    self.loaded.snapshot,
+                    inventory=self.analysis.inventory if self.analysis is not None else None,
+                    trust_graph=self.analysis.trust_graph if self.analysis is not None else None,
+                )
         if self.tabs.currentWidget() in (self.trust_view, self.simulator_view, self.whatif_view):
             self.ensure_analysis()
         if self.tabs.currentWidget() is self.network_view and self.loaded is not None:
@@ -337,6 +362,7 @@ class MainWindow(QMainWindow):
 
     def close_snapshot(self) -> None:
         self._stop_analysis()
+        self.assessment.clear()  # waits for its worker: it reads the snapshot about to be closed
         self.network_view.clear()  # waits for its worker: it reads the snapshot about to be closed
         if self.loaded is not None:
             self.loaded.snapshot.close()

@@ -139,3 +139,71 @@ def test_sorting_by_the_header_keeps_the_filter(view: FindingsView) -> None:
     assert view.proxy.rowCount() == n
     assert view.proxy.row_at(0).severity != "critical"
     assert view.proxy.row_at(n - 1).severity == "critical"
+
+
+def test_coverage_lists_what_could_not_be_assessed(qtbot: Any, demo: Any) -> None:
+    from ui.views.coverage_view import CoverageView
+
+    _, bundle = demo
+    view = CoverageView()
+    qtbot.addWidget(view)
+    assert "runs when" in view.not_assessed_label.text()
+    view.set_not_assessed(bundle.rows)
+    expected = [r for r in bundle.rows if r.status == NOT_ASSESSED]
+    assert expected, "the demo organization has things that cannot be assessed"
+    assert view.not_assessed_model.rowCount() == len(expected)
+    reasons = {view.not_assessed_proxy.index(i, 5).data() for i in range(view.not_assessed_proxy.rowCount())}
+    assert reasons == {r.result.message for r in expected}
+    assert f"{len(expected):,} result(s)" in view.not_assessed_label.text()
+    view.set_not_assessed(None)
+    assert view.not_assessed_model.rowCount() == 0
+
+
+def test_window_assesses_when_the_findings_tab_is_shown(
+    qtbot: Any, tmp_path: Path, demo_snapshot_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.open_path(str(demo_snapshot_path))
+    qtbot.waitUntil(lambda: window.loaded is not None and window.worker is None, timeout=60_000)
+    assert window.assessment.worker is None and window.assessment.bundle is None  # lazily
+    window.tabs.setCurrentWidget(window.findings_view)
+    assert window.assessment.worker is not None
+    qtbot.waitUntil(lambda: window.assessment.bundle is not None, timeout=120_000)
+    n = len(window.assessment.bundle.rows)
+    assert window.findings_view.model.rowCount() == n
+    assert window.dashboard_view.status_chart.bars
+    assert window.coverage_view.not_assessed_model.rowCount() > 0
+    # a click on the dashboard filters the findings and shows them
+    window.tabs.setCurrentWidget(window.dashboard_view)
+    bar = window.dashboard_view.severity_chart.bars[0]
+    window.dashboard_view.filter_requested.emit(bar.filter)
+    assert window.tabs.currentWidget() is window.findings_view
+    assert window.findings_view.proxy.rowCount() == bar.value
+    window.close_snapshot()
+    assert window.assessment.bundle is None and window.findings_view.model.rowCount() == 0
+
+
+def test_cancel_stops_the_assessment(qtbot: Any, demo_snapshot_path: Path) -> None:
+    from ui.views.coverage_view import CoverageView
+    from ui.views.dashboard_view import DashboardView
+    from ui.views.findings_controller import AssessmentController
+
+    dashboard, findings, coverage = DashboardView(), FindingsView(), CoverageView()
+    for w in (dashboard, findings, coverage):
+        qtbot.addWidget(w)
+    controller = AssessmentController(dashboard=dashboard, findings=findings, coverage=coverage)
+    with Snapshot.open(demo_snapshot_path) as snap:
+        controller.ensure(snap)
+        findings.status_bar.cancel.click()
+        qtbot.waitUntil(lambda: controller.worker is None, timeout=60_000)
+        assert controller.bundle is None and findings.model.rowCount() == 0
+        assert "cancelled" in findings.status_bar.label.text()
+        controller.ensure(snap)  # shown again: runs again
+        qtbot.waitUntil(lambda: controller.bundle is not None, timeout=120_000)
+        assert findings.model.rowCount() == len(controller.bundle.rows)
+        controller.clear()

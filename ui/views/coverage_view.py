@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from analysis.model.coverage import Coverage, Gap
+from analysis.rules.base import NOT_ASSESSED
 from snapshot import Snapshot
 from snapshot.reader import CallRow
 from snapshot.schema import M_ACCOUNT_OUTCOMES
@@ -37,10 +39,15 @@ from ui.models.coverage_model import (
     CoverageSummary,
     summarize,
 )
+from ui.models.findings_model import FindingRow, FindingsFilterProxy, FindingsModel
 
 ANY = "(any)"
 EMPTY_TEXT = "Everything in scope was collected: no call was denied, failed or skipped."
 NO_SNAPSHOT_TEXT = "Open a snapshot to see what could not be collected."
+NOT_ASSESSED_COLUMNS = ("control", "title", "account", "region", "resource", "message")
+NOT_ASSESSED_WAITING = (
+    "Not assessed: the assessment runs when this tab, the dashboard or the findings are shown."
+)
 WARN_STYLE = "color: #8a4b00; background: #fff4e0; padding: 4px; border: 1px solid #f0c080;"
 OK_STYLE = "color: #1b5e20; padding: 4px;"
 
@@ -102,11 +109,67 @@ class CoverageView(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
 
+        # What the assessment could not decide (NOT_ASSESSED results, with their reasons).
+        self.not_assessed_model = FindingsModel(columns=NOT_ASSESSED_COLUMNS, parent=self)
+        self.not_assessed_proxy = FindingsFilterProxy(self)
+        self.not_assessed_proxy.setSourceModel(self.not_assessed_model)
+        self.not_assessed_label = QLabel(NOT_ASSESSED_WAITING)
+        self.not_assessed_label.setWordWrap(True)
+        self.not_assessed_table = QTableView()
+        self.not_assessed_table.setModel(self.not_assessed_proxy)
+        self.not_assessed_table.setSortingEnabled(True)
+        self.not_assessed_table.setAlternatingRowColors(True)
+        self.not_assessed_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.not_assessed_table.verticalHeader().hide()
+        self.not_assessed_table.setWordWrap(False)
+        na_header = self.not_assessed_table.horizontalHeader()
+        na_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        na_header.setStretchLastSection(True)
+        for col, width in enumerate((230, 260, 200, 90, 220)):
+            self.not_assessed_table.setColumnWidth(col, width)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.not_assessed_label)
+        lower_layout.addWidget(self.not_assessed_table, 1)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(filters)
+        upper_layout.addWidget(self.stack, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(lower)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
-        layout.addLayout(filters)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(split, 1)
         self._set_filter_choices([], [], [])
+
+    # -- what the assessment could not decide ----------------------------------------------------------
+
+    def set_not_assessed(self, rows: Sequence[FindingRow] | None) -> None:
+        """Show the NOT_ASSESSED results among ``rows`` (None: no assessment yet)."""
+        if rows is None:
+            self.not_assessed_model.set_rows([])
+            self.not_assessed_label.setText(NOT_ASSESSED_WAITING)
+            return
+        kept = [r for r in rows if r.status == NOT_ASSESSED]
+        self.not_assessed_model.set_rows(kept)
+        self.not_assessed_model.sort(0, Qt.SortOrder.AscendingOrder)
+        controls = len({r.control_id for r in kept})
+        accounts = len({r.account_id for r in kept})
+        self.not_assessed_label.setText(
+            f"<b>Not assessed: {len(kept):,} result(s) of {controls} control(s) in {accounts} account(s)</b>"
+            " — the assessment could not decide these, because what they need was not collected,"
+            " was denied or the region is disabled (reason per row)."
+            if kept
+            else "<b>Not assessed: none</b> — every control could decide on what was collected."
+        )
+
+    def set_not_assessed_status(self, text: str) -> None:
+        if self.not_assessed_model.rowCount() == 0:
+            self.not_assessed_label.setText(f"Not assessed: {text}")
 
     # -- data ---------------------------------------------------------------------------
 
