@@ -300,13 +300,13 @@ class MainWindow(QMainWindow):
     # -- analysis (inventory, policy engine, trust graph) ---------------------------------------
 
     def _tab_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() in (self.dashboard_view, self.findings_view, self.coverage_view):
-            if self.loaded is not None:
-                self.assessment.ensure(
-                    self.loaded.snapshot,
-                    inventory=self.analysis.inventory if self.analysis is not None else None,
-                    trust_graph=self.analysis.trust_graph if self.analysis is not None else None,
-                )
+        assessed_tabs = (self.dashboard_view, self.findings_view, self.coverage_view)
+        if self.tabs.currentWidget() in assessed_tabs and self.loaded is not None:
+            self.assessment.ensure(
+                self.loaded.snapshot,
+                inventory=self.analysis.inventory if self.analysis is not None else None,
+                trust_graph=self.analysis.trust_graph if self.analysis is not None else None,
+            )
         if self.tabs.currentWidget() in (self.trust_view, self.simulator_view, self.whatif_view):
             self.ensure_analysis()
         if self.tabs.currentWidget() is self.network_view and self.loaded is not None:
