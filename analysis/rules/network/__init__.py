@@ -23,6 +23,7 @@ CONTROL_MODULES = (
     "vpc_s3_endpoint_private_subnets",
     "elb_internet_facing_waf",
     "elb_alb_https_redirect",
+    "elb_listener_tls12_minimum",
     "elb_alb_drop_invalid_headers",
     "elb_deletion_protection",
     "elb_access_logging",

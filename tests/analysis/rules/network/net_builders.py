@@ -272,9 +272,11 @@ class Area:
         kind: str = "application", attributes: Mapping[str, str] | None = None,
         listeners: Sequence[tuple[int, str, Sequence[dict[str, Any]]]] = (),
         rules: Mapping[int, Sequence[dict[str, Any]]] | None = None, deny: Sequence[str] = (),
+        ssl_policies: Mapping[int, str] | None = None,
     ) -> str:  # fmt: skip
         """An ELBv2 load balancer with its attributes and listeners ((port, protocol, default actions));
-        ``rules`` per listener port (DescribeRules Rules); ``deny``: per-resource operations denied."""
+        ``rules`` per listener port (DescribeRules Rules); ``ssl_policies`` per listener port;
+        ``deny``: per-resource operations denied."""
         short = {"application": "app", "network": "net", "gateway": "gwy"}[kind]
         arn = f"arn:aws:elasticloadbalancing:{self.region}:{self.account}:loadbalancer/{short}/{name}/0123456789abcdef"
         self.elbv2.append(
@@ -289,10 +291,13 @@ class Area:
         listener_items = []
         for port, protocol, actions in listeners:
             larn = arn.replace(":loadbalancer/", ":listener/") + f"/{port:016d}"
-            listener_items.append(
-                {"ListenerArn": larn, "LoadBalancerArn": arn, "Port": port, "Protocol": protocol,
-                 "DefaultActions": list(actions)}
-            )  # fmt: skip
+            listener: dict[str, Any] = {
+                "ListenerArn": larn, "LoadBalancerArn": arn, "Port": port, "Protocol": protocol,
+                "DefaultActions": list(actions),
+            }  # fmt: skip
+            if (ssl_policies or {}).get(port):
+                listener["SslPolicy"] = (ssl_policies or {})[port]
+            listener_items.append(listener)
             if rules is not None and port in rules:
                 # Rule ARNs extend their listener's (listener-rule/app/NAME/ID/LISTENER-ID/RULE-ID).
                 items = [

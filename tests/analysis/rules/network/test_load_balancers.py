@@ -8,6 +8,9 @@ What AWS says the expectations follow:
 - ALB User Guide, "Load balancer attributes": routing.http.drop_invalid_header_fields.enabled,
   deletion_protection.enabled and access_logs.s3.enabled, all false by default; FSBP ELB.4, ELB.6,
   ELB.5. Classic Load Balancer User Guide, "Access logs" (AccessLog.Enabled).
+- ALB and NLB User Guides, "Security policies": predefined policies are named by their lowest TLS
+  version (ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.2 and 1.3; ELBSecurityPolicy-2016-08, the
+  default outside the console: TLS 1.0 to 1.2).
 - Classic Load Balancer User Guide, "Listeners" (HTTP, HTTPS, TCP, SSL); FSBP ELB.3.
 - AWS WAF Developer Guide, "Web ACL rules" (an empty web ACL applies only its default action) and
   "Logging web ACL traffic" (GetLoggingConfiguration answers WAFNonexistentItemException when none);
@@ -27,6 +30,7 @@ from analysis.rules.network import (
     elb_classic_load_balancer_in_use,
     elb_deletion_protection,
     elb_internet_facing_waf,
+    elb_listener_tls12_minimum,
     waf_web_acl_has_rules,
     waf_web_acl_logging,
 )
@@ -184,3 +188,30 @@ def test_web_acl_rules_and_logging(tmp_path: Path) -> None:
     assert one(logging, "empty").status == FAIL  # WAFNonexistentItemException: no logging configuration
     hidden = one(logging, "hidden")
     assert hidden.status == NOT_ASSESSED and "denied" in hidden.message
+
+
+def test_tls_policies(tmp_path: Path) -> None:
+    area = _web()
+    https = [(443, "HTTPS", FORWARD)]
+    area.alb(
+        "modern", "vpc-1", ["s"], listeners=https, ssl_policies={443: "ELBSecurityPolicy-TLS13-1-2-2021-06"}
+    )
+    area.alb("cli-default", "vpc-1", ["s"], listeners=https, ssl_policies={443: "ELBSecurityPolicy-2016-08"})
+    area.alb(
+        "nlb-old", "vpc-1", ["s"], kind="network", listeners=[(443, "TLS", FORWARD)],
+        ssl_policies={443: "ELBSecurityPolicy-TLS13-1-1-2021-06"},
+    )  # fmt: skip
+    area.alb("odd", "vpc-1", ["s"], listeners=https, ssl_policies={443: "SomethingNew-2030"})
+    area.alb("plain", "vpc-1", ["s"], listeners=[(80, "HTTP", FORWARD)])  # no TLS to judge
+    area.alb("hidden", "vpc-1", ["s"], deny=["DescribeListeners"])
+    results = run(
+        tmp_path, elb_listener_tls12_minimum, area, Area(B).calls(deny=["elbv2:DescribeLoadBalancers"])
+    )
+    assert one(results, "modern").status == PASS
+    old = one(results, "cli-default")
+    assert old.status == FAIL and "ELBSecurityPolicy-2016-08" in old.message
+    assert one(results, "nlb-old").status == FAIL
+    assert one(results, "odd").status == NOT_ASSESSED
+    assert not [r for r in results if r.resource_id == "plain"]
+    assert one(results, "hidden").status == NOT_ASSESSED
+    assert one(results, f"{B}/{US}").status == NOT_ASSESSED
