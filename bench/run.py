@@ -45,7 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-STEPS = ("collection", "generate", "open", "ou-tree", "inventory", "iam", "network")
+STEPS = ("collection", "generate", "open", "ou-tree", "inventory", "iam", "network", "assess", "findings-view")
 OUT_DIR = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -314,6 +314,78 @@ def step_network(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def step_assess(args: argparse.Namespace) -> dict[str, Any]:
+    """Every control on the snapshot: the Inventory first (timed apart), then the assessment (the trust
+    graph, the exposure and every control, as ``main.py assess`` runs them), then the document."""
+    import json as json_module
+    from collections import Counter, defaultdict
+
+    from analysis.model.inventory import build_inventory
+    from analysis.rules.assessment import assess
+    from analysis.rules.context import AssessmentContext
+    from analysis.rules.registry import control_modules
+    from analysis.rules.report import assessment_json, collect_trust_findings
+    from snapshot import Snapshot
+
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    snap = Snapshot.open(snapshot_path(args.accounts))
+    inventory = build_inventory(snap)
+    snap.close()
+    inventory_s, inventory_mb = time.perf_counter() - t0, _peak_mb()
+    modules = control_modules()
+    area_of = {m.CONTROL.id: m.__name__.split(".")[2] for m in modules}
+    from analysis.network import internet_exposure
+    from analysis.trust.graph import build_trust_graph
+
+    # As ``main.py assess`` runs it: the trust graph and the exposure first, then every control.
+    t0, c0 = time.perf_counter(), time.process_time()
+    graph = build_trust_graph(inventory)
+    graph_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    exposure = internet_exposure(inventory)
+    exposure_s = time.perf_counter() - t1
+    result = assess(inventory, modules=modules, trust_graph=graph, exposure=exposure)
+    assess_s, assess_cpu = time.perf_counter() - t0, time.process_time() - c0
+    assess_mb = _peak_mb()
+    by_area: dict[str, float] = defaultdict(float)
+    for control_id, seconds in result.timings.items():
+        by_area[area_of.get(control_id, "?")] += seconds
+    slowest = sorted(result.timings.items(), key=lambda kv: -kv[1])[:5]
+    # What ``main.py assess --json`` adds: the trust findings and the document (graph and exposure reused).
+    ctx = AssessmentContext(inventory=inventory, trust_graph=graph, exposure=exposure)
+    t0 = time.perf_counter()
+    findings = collect_trust_findings(ctx)
+    trust_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    doc = assessment_json(
+        result, inventory=inventory, exposure=exposure, trust_findings=findings, trust_graph=graph
+    )
+    text = json_module.dumps(doc, indent=1)
+    document_s = time.perf_counter() - t0
+    return {
+        "baseline_mb": baseline,
+        "inventory_seconds": inventory_s,
+        "inventory_peak_mb": inventory_mb,
+        "assess_seconds": assess_s,
+        "assess_cpu_seconds": assess_cpu,
+        "assess_peak_mb": assess_mb,
+        "trust_graph_seconds": graph_s,
+        "exposure_seconds": exposure_s,
+        "controls_seconds": result.seconds,
+        "controls": len(result.controls),
+        "results": len(result.results),
+        "by_status": dict(Counter(r.status for r in result.results)),
+        "by_area_seconds": dict(sorted(by_area.items())),
+        "slowest": slowest,
+        "trust_findings": len(findings),
+        "trust_findings_seconds": trust_s,
+        "document_seconds": document_s,
+        "document_mb": len(text) / 1e6,
+        "peak_mb": _peak_mb(),
+    }
+
+
 def step_collection(args: argparse.Namespace) -> dict[str, Any]:
     """Runner vs bare botocore against the fake endpoint at ``AWS_ENDPOINT_URL``."""
     import botocore.session
@@ -504,6 +576,8 @@ STEP_FUNCTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "inventory": step_inventory,
     "iam": step_iam,
     "network": step_network,
+    "assess": step_assess,
+    "findings-view": step_findings_view,
 }
 
 
@@ -695,6 +769,26 @@ def figure_network(args: argparse.Namespace) -> str:
     )
 
 
+def figure_assess(args: argparse.Namespace) -> str:
+    r = _run_step("assess", args)
+    if "failed" in r:
+        return f"assess: {r['failed']}"
+    areas = ", ".join(f"{k} {v:.1f} s" for k, v in r["by_area_seconds"].items())
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(r["by_status"].items()))
+    slowest = ", ".join(f"{k} {v:.1f} s" for k, v in r["slowest"])
+    return (
+        f"assessment, {r['controls']} controls: {r['assess_seconds']:.1f} s (CPU {r['assess_cpu_seconds']:.1f} s), "
+        f"peak {r['assess_peak_mb']:.0f} MB (was {r['inventory_peak_mb']:.0f} MB with the Inventory; Inventory first: "
+        f"{r['inventory_seconds']:.1f} s)\n"
+        f"  {r['results']} results: {statuses}\n"
+        f"  trust graph {r['trust_graph_seconds']:.1f} s, exposure {r['exposure_seconds']:.1f} s, controls "
+        f"{r['controls_seconds']:.1f} s; per area: {areas}\n"
+        f"  slowest controls: {slowest}\n"
+        f"  assess --json adds: trust findings {r['trust_findings_seconds']:.1f} s ({r['trust_findings']}), "
+        f"document {r['document_seconds']:.1f} s ({r['document_mb']:.0f} MB of JSON); peak {r['peak_mb']:.0f} MB"
+    )
+
+
 FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "collection": figure_collection,
     "generate": figure_generate,
@@ -703,6 +797,8 @@ FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "inventory": figure_inventory,
     "iam": figure_iam,
     "network": figure_network,
+    "assess": figure_assess,
+    "findings-view": figure_findings_view,
 }
 
 
@@ -739,7 +835,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(STEP_FUNCTIONS[args.step](args)), flush=True)
         return 0
     steps = [args.only] if args.only else list(STEPS)
-    needs_file = any(s in ("open", "ou-tree", "inventory", "iam", "network") for s in steps)
+    needs_file = any(s in ("open", "ou-tree", "inventory", "iam", "network", "assess") for s in steps)
     if needs_file and "generate" not in steps and not snapshot_path(args.accounts).exists():
         steps.insert(0, "generate")
     for name in steps:
