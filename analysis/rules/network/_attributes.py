@@ -7,28 +7,27 @@ User Guide, "Load balancer attributes"), never as a pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from analysis.model.loadbalancers import LoadBalancer
 from analysis.rules.base import FAIL, PASS, Control, Input, Result
 from analysis.rules.context import AssessmentContext
 from analysis.rules.network._common import result
-from analysis.rules.network._load_balancers import balancers, unanswered
+from analysis.rules.network._load_balancers import balancers_of, unanswered
 
 
 def attribute_results(
     ctx: AssessmentContext,
     control: Control,
     *,
-    listing: Input,
-    keep: Callable[[LoadBalancer], bool],
+    listings: Sequence[tuple[Input, Callable[[LoadBalancer], bool]]],
     key: Callable[[LoadBalancer], str],
     on: str,
     off: str,
 ) -> Iterator[Result]:
     """PASS when the attribute ``key(lb)`` is "true" (case-insensitive), FAIL otherwise; ``on`` and
     ``off`` are the messages after the balancer's name."""
-    for item in balancers(ctx, control, listing, keep):
+    for item in balancers_of(ctx, control, listings):
         if isinstance(item, Result):
             yield item
             continue

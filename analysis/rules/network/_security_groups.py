@@ -115,9 +115,7 @@ def _fail(
     for rule, labels in hits:
         reached = _reached(rule, probes, exposed)
         reached_all += reached
-        parts.append(
-            f"{rule.rule} opens {', '.join(labels)} to {rule.source_cidr}; {_verdict(rule, reached)}"
-        )
+        parts.append(f"{rule.rule} ({', '.join(labels)}); {_verdict(rule, reached)}")
         if reached and not hops:
             first = next((x for x in exposed.get(reached[0], ()) if x.source_cidr == rule.source_cidr), None)
             hops = [hop_text(h) for h in first.hops] if first is not None else []

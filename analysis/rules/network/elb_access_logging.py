@@ -70,13 +70,11 @@ def _key(lb: LoadBalancer) -> str:
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    for listing, keep in ((ELBV2, is_alb), (CLASSIC, is_classic)):
-        yield from attribute_results(
-            ctx,
-            CONTROL,
-            listing=listing,
-            keep=keep,
-            key=_key,
-            on="access logs are written",
-            off="no access log: requests from the internet leave no record",
-        )
+    yield from attribute_results(
+        ctx,
+        CONTROL,
+        listings=((ELBV2, is_alb), (CLASSIC, is_classic)),
+        key=_key,
+        on="access logs are written",
+        off="no access log: requests from the internet leave no record",
+    )

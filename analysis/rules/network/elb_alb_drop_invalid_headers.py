@@ -49,8 +49,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     yield from attribute_results(
         ctx,
         CONTROL,
-        listing=ELBV2,
-        keep=is_alb,
+        listings=((ELBV2, is_alb),),
         key=lambda lb: ATTRIBUTE,
         on="invalid header fields are dropped",
         off="invalid header fields are passed to the targets",

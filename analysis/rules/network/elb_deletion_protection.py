@@ -41,8 +41,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
     yield from attribute_results(
         ctx,
         CONTROL,
-        listing=ELBV2,
-        keep=lambda lb: lb.type in ("application", "network", "gateway"),
+        listings=((ELBV2, lambda lb: lb.type in ("application", "network", "gateway")),),
         key=lambda lb: ATTRIBUTE,
         on="deletion protection is on",
         off="deletion protection is off: one API call deletes it",
