@@ -9,6 +9,8 @@ the policy engine only about the candidates a trust policy or a technique names.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -104,7 +106,44 @@ def build_trust_graph(
     total = len(EDGE_CHECKERS) + 2
     report(0, total, "indexing principals")
     engine = engine or PolicyEngine(inventory=inventory)
+    with _cyclic_gc_paused():
+        return _build(inventory, engine, report, is_cancelled, started)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the graph is built (the state is restored).
+
+    The build allocates millions of small containers (edges, their tuples, networkx's
+    dicts) and frees almost none. Left on, the collector keeps re-scanning them, and
+    every full collection walks the whole Inventory too: at 500 accounts, six full
+    collections took 48 s of a 97 s build. Nothing the build creates needs the cycle
+    collector (reference counting frees its temporaries). At the end, ``gc.freeze`` then
+    ``gc.unfreeze`` moves what the build allocated straight into the oldest generation
+    ("Unfreeze the objects in the permanent generation, put them back into the oldest
+    generation", Python docs, ``gc``), so the first collection afterwards does not scan
+    millions of young objects at once.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    inventory: Inventory,
+    engine: PolicyEngine,
+    report: Progress,
+    is_cancelled: Callable[[], bool],
+    started: float,
+) -> TrustGraph:
     iam = inventory.iam
+    total = len(EDGE_CHECKERS) + 2
 
     def documents(arn: str) -> Iterator[PolicyDocument | None]:
         for p in iam.policies_for(arn):

@@ -12,7 +12,7 @@ account) is decided by the policy engine, only for principals a trust statement 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -186,14 +186,18 @@ def add_assume_role_edges(ctx: BuildContext) -> None:
     """Edges from accounts, external accounts, named principals and ``*`` to the roles that trust them."""
     iam = ctx.inventory.iam
     roles_by_name: dict[tuple[str, str], str] = {(r.account_id, r.name): a for a, r in iam.roles.items()}
+    # org_restriction depends only on the grant's conditions, which roles often share.
+    narrowed: dict[tuple[EdgeCondition, ...], tuple[str, ...] | None] = {}
     for role in iam.roles.values():
-        for grant in trust_grants(role):
+        for grant in ctx.trust_grants(role):
             if grant.action != ASSUME_ROLE or grant.principal_type not in ("AWS", "*"):
                 continue
             ref = trust_ref(role, grant.statement)
             value = grant.value
             if value == "*" or grant.via_not_principal:
-                _public(ctx, role, grant, ref)
+                if grant.conditions not in narrowed:
+                    narrowed[grant.conditions] = org_restriction(ctx, grant)
+                _public(ctx, role, grant, ref, narrowed[grant.conditions])
                 continue
             account = _ACCOUNT.match(value)
             root = _ROOT.match(value)
@@ -220,24 +224,44 @@ def _account(
     *,
     expand: bool = True,
 ) -> None:
-    intra = ctx.org.in_org(account_id)
-    source = ctx.account_node(account_id)
-    ctx.add(
-        Edge(
-            source=source,
-            target=role.arn,
-            kind="assume_role",
-            technique=ASSUME_ROLE,
-            reason=f"the trust policy of {role.name} trusts account {account_id}",
-            conditions=grant.conditions,
-            statements=(ref,),
-            intra_org=intra,
-            call_ids=role.call_ids,
+    _accounts(ctx, role, grant, ref, (account_id,), expand=expand)
+
+
+def _accounts(
+    ctx: BuildContext,
+    role: Role,
+    grant: TrustGrant,
+    ref: StatementRef,
+    account_ids: Iterable[str],
+    *,
+    expand: bool,
+) -> None:
+    """Edges from each account (and, with ``expand``, its allowed principals) to the role.
+
+    An organization-wide grant makes one edge per account of the organization (most of the
+    graph's edges at 500 accounts): what the edges share is built once.
+    """
+    statements = (ref,)
+    reason = f"the trust policy of {role.name} trusts account "
+    for account_id in account_ids:
+        intra = ctx.org.in_org(account_id)
+        source = ctx.account_node(account_id)
+        ctx.add(
+            Edge(
+                source=source,
+                target=role.arn,
+                kind="assume_role",
+                technique=ASSUME_ROLE,
+                reason=reason + account_id,
+                conditions=grant.conditions,
+                statements=statements,
+                intra_org=intra,
+                call_ids=role.call_ids,
+            )
         )
-    )
-    for principal in ctx.principals_by_account.get(account_id, ()) if expand else ():
-        if principal != role.arn:
-            _principal(ctx, role, grant, ref, principal)
+        for principal in ctx.principals_by_account.get(account_id, ()) if expand else ():
+            if principal != role.arn:
+                _principal(ctx, role, grant, ref, principal)
 
 
 def _principal(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementRef, principal: str) -> None:
@@ -263,8 +287,14 @@ def _principal(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementR
     )
 
 
-def _public(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementRef) -> None:
-    narrowed = org_restriction(ctx, grant)
+def _public(
+    ctx: BuildContext,
+    role: Role,
+    grant: TrustGrant,
+    ref: StatementRef,
+    narrowed: tuple[str, ...] | None,
+) -> None:
+    """A ``*`` (or NotPrincipal) grant: from ``public:*``, or from the accounts it is ``narrowed`` to."""
     if narrowed is not None:
         # Expanding an organization-wide grant to every principal of every account is the one
         # quadratic case: above a few accounts, the account nodes stand for their principals.
@@ -274,8 +304,7 @@ def _public(ctx: BuildContext, role: Role, grant: TrustGrant, ref: StatementRef)
                 f"{role.arn}: trusted by {len(narrowed)} organization accounts; edges from the account "
                 "nodes only, not from each of their principals"
             )
-        for account_id in narrowed:
-            _account(ctx, role, grant, ref, account_id, expand=expand)
+        _accounts(ctx, role, grant, ref, narrowed, expand=expand)
         return
     source = ctx.node(Node(id=PUBLIC_ID, kind=PUBLIC, label="anyone (*)", detail="any AWS principal"))
     ctx.add(

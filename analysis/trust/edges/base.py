@@ -28,7 +28,9 @@ from analysis.trust.nodes import (
 
 if TYPE_CHECKING:
     from analysis.iam import Decision, PolicyEngine, StatementRef
+    from analysis.model.iam import Role
     from analysis.model.inventory import Inventory
+    from analysis.trust.edges.assume_role import TrustGrant
 
 # Decisions that make an edge: allowed, or allowed if conditions unknown offline hold.
 ALLOW = "allow"
@@ -61,7 +63,7 @@ RESTRICTING_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class EdgeCondition:
     """A condition the edge depends on, as the policy states it."""
 
@@ -74,9 +76,13 @@ class EdgeCondition:
         return f"{self.operator} {self.key} {list(self.values)}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Edge:
-    """One way ``source`` can become, or gain the permissions of, ``target``."""
+    """One way ``source`` can become, or gain the permissions of, ``target``.
+
+    Slotted: a 500-account organization has about two million edges, and a per-instance
+    ``__dict__`` would be most of their memory.
+    """
 
     source: str
     target: str
@@ -118,6 +124,10 @@ class BuildContext:
     evaluations: int = 0
     admins: dict[str, Decision] = field(default_factory=dict)  # principal -> the engine's is_admin
     notes: list[str] = field(default_factory=list)
+    # Built once and shared by the checkers: the account (or external-account) node id per
+    # account, and every role's trust grants (four checkers read them).
+    _account_nodes: dict[str, str] = field(default_factory=dict, repr=False)
+    _grants: dict[str, tuple[TrustGrant, ...]] = field(default_factory=dict, repr=False)
 
     def node(self, node: Node) -> str:
         if node.id not in self.graph:
@@ -126,9 +136,12 @@ class BuildContext:
 
     def account_node(self, account_id: str) -> str:
         """The in-organization account node, or the external-account node for any other account."""
+        found = self._account_nodes.get(account_id)
+        if found is not None:
+            return found
         if self.org.in_org(account_id):
             name = self.inventory.account_name(account_id)
-            return self.node(
+            found = self.node(
                 Node(
                     id=account_node_id(account_id),
                     kind=ACCOUNT,
@@ -138,16 +151,34 @@ class BuildContext:
                     detail="any principal of this account whose own policies allow it",
                 )
             )
-        return self.node(
-            Node(
-                id=external_node_id(account_id),
-                kind=EXTERNAL_ACCOUNT,
-                label=f"external account {account_id}",
-                account_id=account_id,
-                in_organization=False,
-                detail="an AWS account outside the organization",
+        else:
+            found = self.node(
+                Node(
+                    id=external_node_id(account_id),
+                    kind=EXTERNAL_ACCOUNT,
+                    label=f"external account {account_id}",
+                    account_id=account_id,
+                    in_organization=False,
+                    detail="an AWS account outside the organization",
+                )
             )
-        )
+        self._account_nodes[account_id] = found
+        return found
+
+    def trust_grants(self, role: Role) -> tuple[TrustGrant, ...]:
+        """``trust_grants(role)``, computed once per role for the whole build."""
+        found = self._grants.get(role.arn)
+        if found is None:
+            from analysis.trust.edges.assume_role import trust_grants
+
+            found = tuple(trust_grants(role))
+            self._grants[role.arn] = found
+        return found
+
+    def might_allow(self, principal_arn: str, action: str) -> bool:
+        """The pre-filter alone: False when no Allow statement of the principal could match ``action``
+        (``decide`` would then answer None for every resource)."""
+        return self.permissions.might_allow(principal_arn, action)
 
     def add(self, edge: Edge) -> None:
         """Add ``edge``; several ways between the same two nodes are kept together on one graph edge."""
@@ -222,21 +253,35 @@ def action_regex(pattern: str) -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True)
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex that fully matches what any of the action ``patterns`` matches (None: no pattern)."""
+    parts = [action_regex(p).pattern for p in dict.fromkeys(patterns)]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
+
+
 class _Allows:
-    patterns: tuple[re.Pattern[str], ...]
-    not_actions: tuple[tuple[re.Pattern[str], ...], ...]  # Allow + NotAction statements
-    # Answers so far, by action: edge checkers ask the same (principal, action) once per target,
-    # and the regex matching was most of the graph's build time at 500 accounts.
-    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    """The Allow statements' action patterns of one set of identity policies, and the answers so far.
+
+    Edge checkers ask the same (principal, action) once per target, and principals with the
+    same policies ask the same questions: answers are kept per action, and one ``_Allows``
+    serves every principal whose Allow patterns are the same.
+    """
+
+    __slots__ = ("_actions", "_memo", "_not_actions")
+
+    def __init__(self, actions: tuple[str, ...], not_actions: tuple[tuple[str, ...], ...]) -> None:
+        self._actions = _any_of(actions)
+        # Allow + NotAction statements: each allows every action none of its patterns matches.
+        self._not_actions = tuple(_any_of(nots) for nots in not_actions)
+        self._memo: dict[str, bool] = {}
 
     def might_allow(self, action: str) -> bool:
-        hit = self.memo.get(action)
+        hit = self._memo.get(action)
         if hit is None:
-            hit = any(p.fullmatch(action) for p in self.patterns) or any(
-                not any(p.fullmatch(action) for p in nots) for nots in self.not_actions
+            hit = (self._actions is not None and self._actions.fullmatch(action) is not None) or any(
+                rx is None or rx.fullmatch(action) is None for rx in self._not_actions
             )
-            self.memo[action] = hit
+            self._memo[action] = hit
         return hit
 
 
@@ -250,21 +295,26 @@ class PermissionIndex:
     def __init__(self, documents_for: Callable[[str], Iterable[PolicyDocument | None]]) -> None:
         self._documents_for = documents_for
         self._cache: dict[str, _Allows] = {}
+        self._shared: dict[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], _Allows] = {}
 
     def _allows(self, principal_arn: str) -> _Allows:
         found = self._cache.get(principal_arn)
         if found is None:
-            patterns: list[re.Pattern[str]] = []
-            nots: list[tuple[re.Pattern[str], ...]] = []
+            patterns: list[str] = []
+            nots: list[tuple[str, ...]] = []
             for doc in self._documents_for(principal_arn):
                 for st in doc.statements if doc is not None else ():
                     if st.effect != "Allow":
                         continue
                     if st.action is not None:
-                        patterns.extend(action_regex(a) for a in st.action)
+                        patterns.extend(st.action)
                     if st.not_action is not None:
-                        nots.append(tuple(action_regex(a) for a in st.not_action))
-            found = _Allows(tuple(dict.fromkeys(patterns)), tuple(nots))
+                        nots.append(tuple(st.not_action))
+            key = (tuple(dict.fromkeys(patterns)), tuple(nots))
+            found = self._shared.get(key)
+            if found is None:
+                found = _Allows(*key)
+                self._shared[key] = found
             self._cache[principal_arn] = found
         return found
 

@@ -11,7 +11,7 @@ provider host (``token.actions.githubusercontent.com:sub``): a GitHub Actions tr
 
 from __future__ import annotations
 
-from analysis.trust.edges.assume_role import ASSUME_SAML, ASSUME_WEB, trust_grants, trust_ref
+from analysis.trust.edges.assume_role import ASSUME_SAML, ASSUME_WEB, trust_ref
 from analysis.trust.edges.base import BuildContext, Edge
 from analysis.trust.nodes import (
     FEDERATED,
@@ -50,7 +50,7 @@ def provider_flavour(host: str) -> str:
 def add_federation_edges(ctx: BuildContext) -> None:
     iam = ctx.inventory.iam
     for role in iam.roles.values():
-        for grant in trust_grants(role):
+        for grant in ctx.trust_grants(role):
             if grant.principal_type != "Federated" or grant.action not in (ASSUME_SAML, ASSUME_WEB):
                 continue
             value = grant.value

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from analysis.trust.edges.assume_role import ASSUME_ROLE, trust_grants, trust_ref
+from analysis.trust.edges.assume_role import ASSUME_ROLE, trust_ref
 from analysis.trust.edges.base import BuildContext, Edge, engine_conditions, engine_statements
 from analysis.trust.nodes import SERVICE, Node, service_node_id
 
@@ -106,7 +106,7 @@ def service_trusted_roles(ctx: BuildContext) -> dict[tuple[str, str], list[str]]
     for role in ctx.inventory.iam.roles.values():
         if role.service_linked:  # cannot be passed: only the service uses it
             continue
-        for grant in trust_grants(role):
+        for grant in ctx.trust_grants(role):
             if grant.principal_type == "Service" and grant.action == ASSUME_ROLE:
                 key = (role.account_id, grant.value.lower())
                 if role.arn not in out[key]:
@@ -118,7 +118,7 @@ def add_service_trust_edges(ctx: BuildContext) -> None:
     """Service principal -> role, for every role a service may assume."""
     iam = ctx.inventory.iam
     for role in iam.roles.values():
-        for grant in trust_grants(role):
+        for grant in ctx.trust_grants(role):
             if grant.principal_type != "Service" or grant.action != ASSUME_ROLE:
                 continue
             source = ctx.node(
@@ -140,44 +140,59 @@ def add_service_trust_edges(ctx: BuildContext) -> None:
 
 def add_pass_role_edges(ctx: BuildContext) -> None:
     """Principal -> role, where the principal can pass the role to a service and make it run."""
-    from analysis.iam import Request
+    from analysis.iam import Decision, Request
 
     trusted = service_trusted_roles(ctx)
     for account_id, principals in ctx.principals_by_account.items():
+        # Techniques share actions (lambda:CreateFunction) and services (iam:PassRole to Lambda or
+        # SageMaker): each request is evaluated once per account, not once per technique.
+        actions_seen: dict[tuple[str, str], Decision | None] = {}
+        passes_seen: dict[tuple[str, str, str], Decision] = {}
         for technique in PASS_ROLE_TECHNIQUES:
             roles = trusted.get((account_id, technique.service), [])
             if not roles:
                 continue
             for principal in principals:
-                if principal in ctx.admins or not ctx.permissions.might_allow(principal, "iam:PassRole"):
+                if principal in ctx.admins or not ctx.might_allow(principal, "iam:PassRole"):
                     continue
-                needed = ctx.decide_all(principal, ((a, "*") for a in technique.actions))
-                if needed is None:
-                    continue
-                for role_arn in roles:
-                    if role_arn == principal:
-                        continue
-                    ctx.evaluations += 1
-                    passed = ctx.engine.evaluate(
-                        Request(
-                            principal_arn=principal,
-                            action="iam:PassRole",
-                            resource=role_arn,
-                            context={"iam:PassedToService": (technique.service,)},
+                needed: list[Decision] = []
+                for action in technique.actions:
+                    key = (principal, action)
+                    if key not in actions_seen:
+                        actions_seen[key] = ctx.decide(principal, action, "*")
+                    d = actions_seen[key]
+                    if d is None:
+                        break
+                    needed.append(d)
+                else:
+                    for role_arn in roles:
+                        if role_arn == principal:
+                            continue
+                        pass_key = (principal, role_arn, technique.service)
+                        passed = passes_seen.get(pass_key)
+                        if passed is None:
+                            ctx.evaluations += 1
+                            passed = ctx.engine.evaluate(
+                                Request(
+                                    principal_arn=principal,
+                                    action="iam:PassRole",
+                                    resource=role_arn,
+                                    context={"iam:PassedToService": (technique.service,)},
+                                )
+                            )
+                            passes_seen[pass_key] = passed
+                        if passed.decision not in ("allow", "conditional"):
+                            continue
+                        decisions = (*needed, passed)
+                        ctx.add(
+                            Edge(
+                                source=principal,
+                                target=role_arn,
+                                kind="pass_role",
+                                technique="iam:PassRole+" + "+".join(technique.actions),
+                                reason=f"can {technique.summary} ({technique.id})",
+                                conditions=engine_conditions(decisions),
+                                statements=engine_statements(decisions),
+                                intra_org=True,
+                            )
                         )
-                    )
-                    if passed.decision not in ("allow", "conditional"):
-                        continue
-                    decisions = (*needed, passed)
-                    ctx.add(
-                        Edge(
-                            source=principal,
-                            target=role_arn,
-                            kind="pass_role",
-                            technique="iam:PassRole+" + "+".join(technique.actions),
-                            reason=f"can {technique.summary} ({technique.id})",
-                            conditions=engine_conditions(decisions),
-                            statements=engine_statements(decisions),
-                            intra_org=True,
-                        )
-                    )

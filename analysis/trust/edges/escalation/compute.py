@@ -35,7 +35,14 @@ def add_compute_edges(ctx: BuildContext) -> None:
             instances[inst.account_id].append((inst.arn, inst.name or inst.instance_id, role_arn))
     for account_id in set(functions) | set(instances):
         for principal in candidates(ctx, account_id):
-            for fn_arn, name, role_arn in functions.get(account_id, ()):
+            # The pre-filter, once per principal: decide() would be None for every target.
+            fns = (
+                functions.get(account_id, ())
+                if ctx.might_allow(principal, "lambda:UpdateFunctionCode")
+                else ()
+            )
+            on_instances = ctx.permissions.might_allow_any(principal, INSTANCE_ACTIONS)
+            for fn_arn, name, role_arn in fns:
                 if role_arn == principal:
                     continue
                 d = ctx.decide(principal, "lambda:UpdateFunctionCode", fn_arn)
@@ -48,7 +55,7 @@ def add_compute_edges(ctx: BuildContext) -> None:
                         reason=f"can replace the code of function {name}, which runs as this role",
                         decisions=(d,),
                     )
-            for inst_arn, label, role_arn in instances.get(account_id, ()):
+            for inst_arn, label, role_arn in instances.get(account_id, ()) if on_instances else ():
                 if role_arn == principal:
                     continue
                 for action in INSTANCE_ACTIONS:

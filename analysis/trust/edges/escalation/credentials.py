@@ -11,6 +11,8 @@ from __future__ import annotations
 from analysis.trust.edges.base import BuildContext
 from analysis.trust.edges.escalation import add_escalation, candidates
 
+_ACTIONS = ("iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile")
+
 
 def add_credential_edges(ctx: BuildContext) -> None:
     iam = ctx.inventory.iam
@@ -19,6 +21,8 @@ def add_credential_edges(ctx: BuildContext) -> None:
         users_by_account.setdefault(user.account_id, []).append(arn)
     for account_id, users in users_by_account.items():
         for principal in candidates(ctx, account_id):
+            if not ctx.permissions.might_allow_any(principal, _ACTIONS):
+                continue  # every decide() below would be None
             for target_arn in users:
                 if target_arn == principal:
                     continue

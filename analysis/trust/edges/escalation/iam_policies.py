@@ -33,24 +33,41 @@ def grants_everything(doc: PolicyDocument | None) -> bool:
     )
 
 
+# Every IAM action a technique of this module needs: a principal allowed none of them is skipped.
+_TECHNIQUE_ACTIONS = (
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AddUserToGroup",
+    "iam:UpdateAssumeRolePolicy",
+)
+
+
 def add_iam_policy_edges(ctx: BuildContext) -> None:
     iam = ctx.inventory.iam
+    groups_by_account: dict[str, list[Group]] = {}
+    for g in iam.groups.values():
+        groups_by_account.setdefault(g.account_id, []).append(g)
     for account_id in ctx.principals_by_account:
         admin_groups = [
             g
-            for g in iam.groups.values()
-            if g.account_id == account_id
-            and (
-                any(grants_everything(p.document) for p in g.inline_policies)
-                or any(
-                    grants_everything(iam.policies[a].default_document)
-                    for a in g.attached_policy_arns
-                    if a in iam.policies
-                )
+            for g in groups_by_account.get(account_id, ())
+            if any(grants_everything(p.document) for p in g.inline_policies)
+            or any(
+                grants_everything(iam.policies[a].default_document)
+                for a in g.attached_policy_arns
+                if a in iam.policies
             )
         ]
-        roles_in_account = [iam.roles[a] for a in iam.roles_by_account.get(account_id, ())]
+        roles_in_account: list[Role] | None = None
         for principal_arn in candidates(ctx, account_id):
+            if not ctx.permissions.might_allow_any(principal_arn, _TECHNIQUE_ACTIONS):
+                continue  # every decide() below would be None
             principal: User | Role | None = iam.users.get(principal_arn) or iam.roles.get(principal_arn)
             if principal is None:
                 continue
@@ -58,7 +75,10 @@ def add_iam_policy_edges(ctx: BuildContext) -> None:
             if isinstance(principal, User):
                 _add_to_admin_group(ctx, principal, admin_groups)
             _other_roles(ctx, principal, account_id)
-            _update_trust(ctx, principal, roles_in_account)
+            if ctx.might_allow(principal.arn, "iam:UpdateAssumeRolePolicy"):
+                if roles_in_account is None:
+                    roles_in_account = [iam.roles[a] for a in iam.roles_by_account.get(account_id, ())]
+                _update_trust(ctx, principal, roles_in_account)
 
 
 def _self_changes(ctx: BuildContext, principal: User | Role, account_id: str) -> None:
@@ -109,6 +129,8 @@ def _self_changes(ctx: BuildContext, principal: User | Role, account_id: str) ->
                 decisions=(d,),
             )
             return
+        if not ctx.might_allow(principal.arn, "iam:SetDefaultPolicyVersion"):
+            continue
         admin_versions = [v for v in policy.versions if not v.is_default and grants_everything(v.document)]
         if admin_versions:
             d = ctx.decide(principal.arn, "iam:SetDefaultPolicyVersion", policy_arn)
@@ -128,6 +150,8 @@ def _self_changes(ctx: BuildContext, principal: User | Role, account_id: str) ->
 
 
 def _add_to_admin_group(ctx: BuildContext, user: User, admin_groups: list[Group]) -> None:
+    if not admin_groups or not ctx.might_allow(user.arn, "iam:AddUserToGroup"):
+        return
     for group in admin_groups:
         if group.arn in user.group_arns:
             continue
@@ -152,7 +176,9 @@ def _add_to_admin_group(ctx: BuildContext, user: User, admin_groups: list[Group]
 
 def _other_roles(ctx: BuildContext, principal: User | Role, account_id: str) -> None:
     iam = ctx.inventory.iam
-    if principal.arn not in ctx.graph:
+    if principal.arn not in ctx.graph or not ctx.permissions.might_allow_any(
+        principal.arn, ("iam:AttachRolePolicy", "iam:PutRolePolicy")
+    ):
         return
     for target in list(ctx.graph.successors(principal.arn)):
         role = iam.roles.get(target)
