@@ -45,7 +45,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-STEPS = ("collection", "generate", "open", "ou-tree", "inventory", "iam", "network", "assess", "findings-view")
+STEPS = (
+    "collection",
+    "generate",
+    "open",
+    "ou-tree",
+    "inventory",
+    "iam",
+    "network",
+    "assess",
+    "findings-view",
+)
 OUT_DIR = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -502,7 +512,12 @@ def step_findings_view(args: argparse.Namespace) -> dict[str, Any]:
 
     from analysis.rules.base import FAIL, NOT_ASSESSED, PASS, STATUSES, Evidence, Result
     from analysis.rules.registry import controls
-    from ui.models.findings_model import FindingsFilter, FindingsFilterProxy, FindingsModel, build_finding_rows
+    from ui.models.findings_model import (
+        FindingsFilter,
+        FindingsFilterProxy,
+        FindingsModel,
+        build_finding_rows,
+    )
 
     app = QApplication.instance() or QApplication([])
     n = 300_000
@@ -523,7 +538,9 @@ def step_findings_view(args: argparse.Namespace) -> dict[str, Any]:
         )
         for i in range(n)
     ]
-    places = {a: (f"acct-{a[-4:]}", ["Root", f"OU {int(a) % 20}"], ["r-1", f"ou-{int(a) % 20}"]) for a in accounts}
+    places = {
+        a: (f"acct-{a[-4:]}", ["Root", f"OU {int(a) % 20}"], ["r-1", f"ou-{int(a) % 20}"]) for a in accounts
+    }
     baseline = _peak_mb()
     t0 = time.perf_counter()
     rows = build_finding_rows(results, ctrls, place=places.__getitem__)

@@ -14,13 +14,12 @@ error (no snapshot, a corrupt workpaper, an unwritable output). Progress goes to
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from cli.analysis_common import build_graph, open_inventory, progress_for
 from cli.main import CliError
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from analysis.network import internet_exposure
     from analysis.rules.assessment import assess
     from analysis.rules.context import AssessmentContext
-    from analysis.rules.report import assessment_json, collect_trust_findings
+    from analysis.rules.report import AssessmentDocument, collect_trust_findings
     from collectors import tool_version
 
     if not args.json_out and not args.ocsf_out:
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         progress.note("trust findings")
         ctx = AssessmentContext(inventory=inventory, trust_graph=graph, exposure=exposure)
         findings = collect_trust_findings(ctx)
-        doc = assessment_json(
+        doc = AssessmentDocument(
             result,
             inventory=inventory,
             workpaper=workpaper,
@@ -81,19 +80,17 @@ def run(args: argparse.Namespace) -> int:
             trust_graph=graph,
             snapshot_path=args.snapshot,
             tool_version=tool_version(),
-            progress=progress.phase("report"),
         )
         if args.json_out:
-            progress.note(f"writing {len(doc['results'])} result(s) to {args.json_out}")
-            _write(args.json_out, doc)
+            progress.note(f"writing {len(doc)} result(s) to {args.json_out}")
+            _write(args.json_out, lambda fh: doc.write(fh, progress.phase("json")))
         if args.ocsf_out:
-            from analysis.rules.ocsf import ocsf_findings
+            from analysis.rules.ocsf import write_ocsf
 
-            ocsf = ocsf_findings(doc)
-            progress.note(f"writing {len(ocsf)} OCSF finding(s) to {args.ocsf_out}")
-            _write(args.ocsf_out, ocsf)
+            progress.note(f"writing {len(doc)} OCSF finding(s) to {args.ocsf_out}")
+            _write(args.ocsf_out, lambda fh: write_ocsf(fh, doc.header, doc.results(progress.phase("ocsf"))))
     if "-" not in (args.json_out, args.ocsf_out):
-        print("\n".join(summary_lines(doc)))
+        print("\n".join(summary_lines(doc.header)))
     return 0
 
 
@@ -122,11 +119,10 @@ def _check_output(out: str | None, snapshot: str) -> None:
         raise CliError(f"{out}: is a folder; give a file name")
 
 
-def _write(out: str, obj: Any) -> None:
-    """JSON to ``out`` atomically (a temporary file, then rename), or to stdout for ``-``."""
+def _write(out: str, write: Callable[[TextIO], object]) -> None:
+    """Text to ``out`` atomically (a temporary file, then rename), or to stdout for ``-``."""
     if out == "-":
-        json.dump(obj, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write(sys.stdout)
         sys.stdout.flush()
         return
     target = Path(out)
@@ -134,8 +130,7 @@ def _write(out: str, obj: Any) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(obj, fh, indent=1)
-                fh.write("\n")
+                write(fh)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -17,9 +17,10 @@ What OCSF has no attribute for (OU path, evidence, waiver, note, practice) is un
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 OCSF_VERSION = "1.1.0"
 CLASS_UID = 2003
@@ -45,20 +46,36 @@ COMPLIANCE_STATUS: Mapping[str, tuple[int, str]] = {
 
 def ocsf_findings(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every result of the assessment document ``doc`` (``report.assessment_json``) as an OCSF finding."""
-    controls = {c["id"]: c for c in doc["controls"]}
-    snapshot = doc.get("snapshot") or {}
-    when = _time(snapshot.get("finished_at") or snapshot.get("started_at") or doc.get("generated_at"))
-    frameworks = doc.get("frameworks") or {}
+    return list(iter_ocsf_findings(doc, doc["results"]))
+
+
+def iter_ocsf_findings(
+    header: Mapping[str, Any], results: Iterable[Mapping[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """The findings of ``results`` (result dicts of the document whose other keys are ``header``)."""
+    controls = {c["id"]: c for c in header["controls"]}
+    snapshot = header.get("snapshot") or {}
+    when = _time(snapshot.get("finished_at") or snapshot.get("started_at") or header.get("generated_at"))
+    frameworks = header.get("frameworks") or {}
     product = {
         "name": PRODUCT_NAME,
         "vendor_name": PRODUCT_NAME,
         "uid": "aws-org-audit-workbench",
-        "version": doc.get("tool_version") or "",
+        "version": header.get("tool_version") or "",
     }
     org_id = snapshot.get("organization_id") or ""
-    return [
-        _finding(r, controls.get(r["control_id"]), product, frameworks, org_id, when) for r in doc["results"]
-    ]
+    for r in results:
+        yield _finding(r, controls.get(r["control_id"]), product, frameworks, org_id, when)
+
+
+def write_ocsf(fh: TextIO, header: Mapping[str, Any], results: Iterable[Mapping[str, Any]]) -> int:
+    """The findings as a JSON array, one per line, streamed; returns how many."""
+    fh.write("[")
+    n = 0
+    for n, finding in enumerate(iter_ocsf_findings(header, results), start=1):
+        fh.write(("\n" if n == 1 else ",\n") + json.dumps(finding, separators=(",", ":")))
+    fh.write("\n]\n")
+    return n
 
 
 def _finding(

@@ -12,11 +12,12 @@ command's JSON) and the trust findings. Pure and Qt-free.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from analysis.rules.base import CIS_VERSION, FSBP_VERSION, NIST_VERSION, PRACTICES, Control, Result
 from analysis.workpaper import Judgement, Workpaper, judge_all, ou_ids_resolver
@@ -203,61 +204,98 @@ def judge(
     return places, judgements
 
 
-def assessment_json(
-    assessment: Assessment,
-    *,
-    inventory: Inventory,
-    workpaper: Workpaper | None = None,
-    exposure: ExposureReport | None = None,
-    trust_findings: Sequence[TrustFinding] | None = None,
-    trust_graph: TrustGraph | None = None,
-    snapshot_path: str = "",
-    tool_version: str = "",
-    today: date | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-) -> dict[str, Any]:
-    """The whole assessment document (docs/assessment.md)."""
-    report = progress or (lambda done, total, message: None)
-    controls = {c.id: c for c in assessment.controls}
-    places, judgements = judge(assessment, inventory, workpaper, today=today)
-    results = []
-    total = len(assessment.results)
-    for i, (r, j) in enumerate(zip(assessment.results, judgements, strict=True)):
-        if i % 20000 == 0:
-            report(i, total, "results")
-        results.append(result_json(r, controls.get(r.control_id), j, places))
-    report(total, total, "results")
-    org = inventory.organization
-    exposure_doc = None
-    if exposure is not None:
-        from analysis.network.serialize import exposure_report_json
+class AssessmentDocument:
+    """The document of docs/assessment.md, with its results produced one at a time.
 
-        exposure_doc = exposure_report_json(exposure)
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "tool_version": tool_version,
-        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "snapshot": {
-            "path": snapshot_path,
-            "organization_id": org.organization_id,
-            "management_account_id": org.management_account_id,
-            "started_at": inventory.manifest.get("started_at"),
-            "finished_at": inventory.manifest.get("finished_at"),
-        },
-        "frameworks": dict(FRAMEWORKS),
-        "practices": dict(PRACTICES),
-        "workpaper": workpaper_summary(workpaper),
-        "summary": summary_json(assessment, judgements, controls),
-        "controls": [control_json(c) for c in assessment.controls],
-        "results": results,
-        "exposure": exposure_doc,
-        "trust_findings": (
-            [trust_finding_json(f, trust_graph) for f in trust_findings]
-            if trust_findings is not None
-            else None
-        ),
-    }
+    At 500 accounts an assessment has over half a million results: held as one dict tree and
+    dumped as one string they took 8 GB. ``header`` has every key but ``results`` (the
+    judgements are made once, up front); ``results()`` yields each result's dict; ``write``
+    streams the document to a file; ``to_dict`` builds it whole (small assessments, tests).
+    """
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        *,
+        inventory: Inventory,
+        workpaper: Workpaper | None = None,
+        exposure: ExposureReport | None = None,
+        trust_findings: Sequence[TrustFinding] | None = None,
+        trust_graph: TrustGraph | None = None,
+        snapshot_path: str = "",
+        tool_version: str = "",
+        today: date | None = None,
+    ) -> None:
+        self._assessment = assessment
+        self._controls = {c.id: c for c in assessment.controls}
+        self._places, self._judgements = judge(assessment, inventory, workpaper, today=today)
+        org = inventory.organization
+        exposure_doc = None
+        if exposure is not None:
+            from analysis.network.serialize import exposure_report_json
+
+            exposure_doc = exposure_report_json(exposure)
+        self.header: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "tool_version": tool_version,
+            "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "snapshot": {
+                "path": snapshot_path,
+                "organization_id": org.organization_id,
+                "management_account_id": org.management_account_id,
+                "started_at": inventory.manifest.get("started_at"),
+                "finished_at": inventory.manifest.get("finished_at"),
+            },
+            "frameworks": dict(FRAMEWORKS),
+            "practices": dict(PRACTICES),
+            "workpaper": workpaper_summary(workpaper),
+            "summary": summary_json(assessment, self._judgements, self._controls),
+            "controls": [control_json(c) for c in assessment.controls],
+            "results": None,  # streamed: see results()
+            "exposure": exposure_doc,
+            "trust_findings": (
+                [trust_finding_json(f, trust_graph) for f in trust_findings]
+                if trust_findings is not None
+                else None
+            ),
+        }
+
+    def __len__(self) -> int:
+        return len(self._assessment.results)
+
+    def results(self, progress: Callable[[int, int, str], None] | None = None) -> Iterator[dict[str, Any]]:
+        report = progress or (lambda done, total, message: None)
+        total = len(self._assessment.results)
+        for i, (r, j) in enumerate(zip(self._assessment.results, self._judgements, strict=True)):
+            if i % 20000 == 0:
+                report(i, total, "results")
+            yield result_json(r, self._controls.get(r.control_id), j, self._places)
+        report(total, total, "results")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header, "results": list(self.results())}
+
+    def write(self, fh: TextIO, progress: Callable[[int, int, str], None] | None = None) -> None:
+        """The document as JSON text: one key per line, one result per line (no indentation)."""
+        fh.write("{")
+        first = True
+        for key, value in self.header.items():
+            fh.write(("\n" if first else ",\n") + json.dumps(key) + ": ")
+            first = False
+            if key == "results":
+                fh.write("[")
+                for i, item in enumerate(self.results(progress)):
+                    fh.write(("\n" if i == 0 else ",\n") + json.dumps(item, separators=(",", ":")))
+                fh.write("\n]")
+            else:
+                fh.write(json.dumps(value))
+        fh.write("\n}\n")
+
+
+def assessment_json(assessment: Assessment, **kw: Any) -> dict[str, Any]:
+    """The whole assessment document (docs/assessment.md) as one dict (``AssessmentDocument`` args)."""
+    return AssessmentDocument(assessment, **kw).to_dict()
 
 
 def workpaper_summary(workpaper: Workpaper | None) -> dict[str, Any] | None:
