@@ -327,14 +327,13 @@ def step_network(args: argparse.Namespace) -> dict[str, Any]:
 def step_assess(args: argparse.Namespace) -> dict[str, Any]:
     """Every control on the snapshot: the Inventory first (timed apart), then the assessment (the trust
     graph, the exposure and every control, as ``main.py assess`` runs them), then the document."""
-    import json as json_module
     from collections import Counter, defaultdict
 
     from analysis.model.inventory import build_inventory
     from analysis.rules.assessment import assess
     from analysis.rules.context import AssessmentContext
     from analysis.rules.registry import control_modules
-    from analysis.rules.report import assessment_json, collect_trust_findings
+    from analysis.rules.report import AssessmentDocument, collect_trust_findings
     from snapshot import Snapshot
 
     baseline = _peak_mb()
@@ -368,10 +367,12 @@ def step_assess(args: argparse.Namespace) -> dict[str, Any]:
     findings = collect_trust_findings(ctx)
     trust_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    doc = assessment_json(
+    doc = AssessmentDocument(
         result, inventory=inventory, exposure=exposure, trust_findings=findings, trust_graph=graph
     )
-    text = json_module.dumps(doc, indent=1)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as fh:
+        doc.write(fh)  # streamed, as main.py assess --json writes it
+        document_bytes = fh.tell()
     document_s = time.perf_counter() - t0
     return {
         "baseline_mb": baseline,
@@ -391,7 +392,7 @@ def step_assess(args: argparse.Namespace) -> dict[str, Any]:
         "trust_findings": len(findings),
         "trust_findings_seconds": trust_s,
         "document_seconds": document_s,
-        "document_mb": len(text) / 1e6,
+        "document_mb": document_bytes / 1e6,
         "peak_mb": _peak_mb(),
     }
 
