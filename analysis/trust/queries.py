@@ -9,9 +9,8 @@ are, and keeps "who can reach admin in account X" well under a second at 500 acc
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import FrozenInstanceError, dataclass
 
 from analysis.trust.edges.base import Edge
 from analysis.trust.graph import TrustGraph
@@ -29,9 +28,6 @@ from analysis.trust.nodes import (
     USER,
     admin_node_id,
 )
-
-if TYPE_CHECKING:
-    pass
 
 ENTRY_KINDS = frozenset(
     {EXTERNAL_ACCOUNT, EXTERNAL_PRINCIPAL, PUBLIC, SAML_PROVIDER, OIDC_PROVIDER, FEDERATED}
@@ -81,15 +77,105 @@ class Path:
         return " ".join(parts)
 
 
-@dataclass(frozen=True, kw_only=True)
 class Reach:
-    """A source and its shortest paths to a goal (or a goal reached from a source)."""
+    """A source and its shortest paths to a goal (or a goal reached from a source).
+
+    Immutable. ``paths`` (the first ``limit`` shortest paths, in adjacency order) and
+    ``truncated`` (more shortest paths exist than were listed) are either given, or, for
+    the sources of :func:`who_can_reach_admin`, found on first access: listing thousands
+    of sources then costs one reverse breadth-first search, and only the sources someone
+    looks at pay for their paths. ``first_path`` is ``paths[0]`` without the others.
+    """
+
+    __slots__ = ("_first", "_paths", "_search", "_truncated", "distance", "kind", "node")
 
     node: str
     kind: str
     distance: int
-    paths: tuple[Path, ...]
-    truncated: bool  # more shortest paths exist than were listed
+    _paths: tuple[Path, ...] | None
+    _truncated: bool | None
+    _search: tuple[ShortestPaths, int] | None
+    _first: tuple[Path | None] | None  # first_path, once found
+
+    def __init__(
+        self,
+        *,
+        node: str,
+        kind: str,
+        distance: int,
+        paths: tuple[Path, ...] | None = None,
+        truncated: bool | None = None,
+        search: ShortestPaths | None = None,
+        limit: int = 20,
+    ) -> None:
+        """Either ``paths`` and ``truncated``, or ``search`` (with ``limit``) to find them when asked."""
+        if search is None and (paths is None or truncated is None):
+            raise TypeError("Reach needs paths and truncated, or a search to find them")
+        setattr_ = object.__setattr__
+        setattr_(self, "node", node)
+        setattr_(self, "kind", kind)
+        setattr_(self, "distance", distance)
+        setattr_(self, "_paths", paths)
+        setattr_(self, "_truncated", truncated)
+        setattr_(self, "_search", None if paths is not None else (search, limit))
+        setattr_(self, "_first", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _found(self) -> tuple[tuple[Path, ...], bool]:
+        if self._paths is None:
+            assert self._search is not None
+            search, limit = self._search
+            paths, truncated = search.paths(self.node, limit=limit)
+            object.__setattr__(self, "_paths", tuple(paths))
+            object.__setattr__(self, "_truncated", truncated)
+            object.__setattr__(self, "_search", None)
+        assert self._paths is not None and self._truncated is not None
+        return self._paths, self._truncated
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return self._found()[0]
+
+    @property
+    def truncated(self) -> bool:
+        return self._found()[1]
+
+    @property
+    def first_path(self) -> Path | None:
+        """The first shortest path (``paths[0]``), without looking for the others."""
+        if self._paths is not None:
+            return self._paths[0] if self._paths else None
+        if self._first is None:
+            assert self._search is not None
+            search, limit = self._search
+            object.__setattr__(self, "_first", (search.first_path(self.node) if limit > 0 else None,))
+        assert self._first is not None
+        return self._first[0]
+
+    def _key(self) -> tuple[str, str, int, tuple[Path, ...], bool]:
+        paths, truncated = self._found()
+        return (self.node, self.kind, self.distance, paths, truncated)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Reach)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        paths, truncated = self._found()
+        return (
+            f"Reach(node={self.node!r}, kind={self.kind!r}, distance={self.distance!r}, "
+            f"paths={paths!r}, truncated={truncated!r})"
+        )
 
 
 def distances_to(tg: TrustGraph, target: str) -> dict[str, int]:
@@ -109,46 +195,129 @@ def distances_to(tg: TrustGraph, target: str) -> dict[str, int]:
     return dist
 
 
+class ShortestPaths:
+    """The shortest paths to the goal ``dist`` was computed for (by :func:`distances_to`).
+
+    A shortest path lowers the distance by one at each step. Every node with a distance has
+    a next hop (the reverse search reached it from one), so the first path is found without
+    backtracking, and the ``limit`` first paths in adjacency order by a depth-first walk
+    that stops at the ``limit + 1``-th. One :class:`Step` per graph edge is shared by every
+    path through it, and so is the first path's tail from each node.
+    """
+
+    def __init__(self, tg: TrustGraph, dist: Mapping[str, int]) -> None:
+        self._adj = tg.graph.adj
+        self._dist = dist
+        self._steps: dict[tuple[str, str], Step] = {}
+        self._hops: dict[str, tuple[Step, ...]] = {}
+        self._first_tail: dict[str, tuple[Step, ...]] = {}
+
+    def _step(self, source: str, target: str, edges: tuple[Edge, ...]) -> Step:
+        key = (source, target)
+        step = self._steps.get(key)
+        if step is None:
+            step = self._steps[key] = Step(source=source, target=target, edges=edges)
+        return step
+
+    def next_hops(self, node: str) -> tuple[Step, ...]:
+        """The steps from ``node`` one hop nearer the goal, in adjacency order."""
+        hops = self._hops.get(node)
+        if hops is None:
+            dist = self._dist
+            want = dist[node] - 1
+            hops = tuple(
+                self._step(node, nxt, data["edges"])
+                for nxt, data in self._adj[node].items()
+                if dist.get(nxt) == want
+            )
+            self._hops[node] = hops
+        return hops
+
+    def _first_hop(self, node: str) -> Step:
+        hops = self._hops.get(node)
+        if hops is not None:
+            return hops[0]
+        dist = self._dist
+        want = dist[node] - 1
+        for nxt, data in self._adj[node].items():  # stop at the first: accounts have thousands
+            if dist.get(nxt) == want:
+                return self._step(node, nxt, data["edges"])
+        raise AssertionError(f"{node} has a distance but no next hop")
+
+    def first_path(self, source: str) -> Path | None:
+        """``paths(source)[0][0]``: the first shortest path in adjacency order (None if unreachable)."""
+        if source not in self._dist:
+            return None
+        chain: list[Step] = []
+        node = source
+        tail: tuple[Step, ...] = ()
+        while self._dist[node] > 0:
+            known = self._first_tail.get(node)
+            if known is not None:
+                tail = known
+                break
+            step = self._first_hop(node)
+            chain.append(step)
+            node = step.target
+        for step in reversed(chain):
+            tail = (step, *tail)
+            self._first_tail[step.source] = tail
+        return Path(steps=tail)
+
+    def paths(self, source: str, *, limit: int = 20) -> tuple[list[Path], bool]:
+        """The first ``limit`` shortest paths from ``source``, and whether there are more."""
+        out: list[Path] = []
+        if source not in self._dist:
+            return out, False
+        truncated = False
+        steps: list[Step] = []
+        dist = self._dist
+
+        def walk(node: str) -> None:
+            nonlocal truncated
+            if len(out) >= limit:
+                truncated = True
+                return
+            if dist[node] == 0:
+                out.append(Path(steps=tuple(steps)))
+                return
+            for step in self.next_hops(node):
+                if truncated:
+                    return
+                steps.append(step)
+                walk(step.target)
+                steps.pop()
+
+        walk(source)
+        return out, truncated
+
+
 def shortest_paths(
     tg: TrustGraph, source: str, dist: dict[str, int], *, limit: int = 20
 ) -> tuple[list[Path], bool]:
     """Every shortest path from ``source`` to the goal ``dist`` was computed for (at most ``limit``)."""
-    out: list[Path] = []
-    truncated = False
-    adj = tg.graph.adj
-
-    def walk(node: str, steps: list[Step]) -> None:
-        nonlocal truncated
-        if len(out) >= limit:
-            truncated = True
-            return
-        if dist[node] == 0:
-            out.append(Path(steps=tuple(steps)))
-            return
-        for nxt, data in adj[node].items():
-            if dist.get(nxt) == dist[node] - 1:
-                walk(nxt, [*steps, Step(source=node, target=nxt, edges=data["edges"])])
-
-    if source in dist:
-        walk(source, [])
-    return out, truncated
+    return ShortestPaths(tg, dist).paths(source, limit=limit)
 
 
 def who_can_reach_admin(
     tg: TrustGraph, account_id: str, *, limit: int = 20, kinds: Iterable[str] = SOURCE_KINDS
 ) -> list[Reach]:
-    """Every principal or entry point that can reach admin of ``account_id``, nearest first, with its shortest paths."""
+    """Every principal or entry point that can reach admin of ``account_id``, nearest first.
+
+    Each :class:`Reach` finds its shortest paths (at most ``limit``) when they are first read.
+    """
     dist = distances_to(tg, admin_node_id(account_id))
+    search = ShortestPaths(tg, dist)
     wanted = frozenset(kinds)
+    nodes = tg.graph.nodes
     out: list[Reach] = []
     for node, d in dist.items():
         if d == 0:
             continue
-        kind = tg.node(node).kind
+        kind = nodes[node]["node"].kind
         if kind not in wanted:
             continue
-        paths, truncated = shortest_paths(tg, node, dist, limit=limit)
-        out.append(Reach(node=node, kind=kind, distance=d, paths=tuple(paths), truncated=truncated))
+        out.append(Reach(node=node, kind=kind, distance=d, search=search, limit=limit))
     out.sort(key=lambda r: (r.distance, r.node))
     return out
 
