@@ -108,3 +108,23 @@ def test_statuses_are_validated() -> None:
             message="",
         )
     assert {PASS, FAIL, NOT_ASSESSED, ERROR} == set(base.STATUSES)
+
+
+def test_the_garbage_collector_is_paused_during_controls_and_restored(demo_inventory: object) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def observe(ctx: object) -> list[object]:
+        seen.append(gc.isenabled())
+        return []
+
+    assert gc.isenabled()
+    assess(demo_inventory, modules=[_fake_module("iam_observer_one", observe)])  # type: ignore[arg-type]
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        assess(demo_inventory, modules=[_fake_module("iam_observer_one", observe)])  # type: ignore[arg-type]
+        assert not gc.isenabled(), "a caller's disabled collector stays disabled"
+    finally:
+        gc.enable()
