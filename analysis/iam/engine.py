@@ -114,8 +114,9 @@ class PolicyCompiler:
 
     def __init__(self) -> None:
         self._refs: dict[tuple[int, int], tuple[AttachedPolicy, StatementRef]] = {}
-        # SCP/RCP level scans whose answer depends only on (level, action, resource).
-        self.scans: dict[tuple[int, str, str], tuple[tuple[AttachedPolicy, ...], _Scan]] = {}
+        # SCP/RCP level scans whose answer depends only on (level, action, resource); None: any resource.
+        self.scans: dict[tuple[int, str, str | None], tuple[tuple[AttachedPolicy, ...], _Scan]] = {}
+        self._shapes: dict[tuple[int, str], tuple[tuple[AttachedPolicy, ...], bool, bool]] = {}
         self._cache: dict[
             int,
             tuple[PolicyDocument, dict[str, tuple[CompiledStatement, ...]], tuple[CompiledStatement, ...]],
@@ -129,6 +130,26 @@ class PolicyCompiler:
             found = (policy, _ref(policy, statement.index, statement.sid, statement.effect))
             self._refs[key] = found
         return found[1]
+
+    def level_shape(self, policies: tuple[AttachedPolicy, ...], service: str) -> tuple[bool, bool]:
+        """For an SCP/RCP level and a service: (its scans can be memoized, they ignore the resource)."""
+        key = (id(policies), service)
+        found = self._shapes.get(key)
+        if found is None or found[0] is not policies:
+            statements = [c for policy in policies for c in self.candidates(policy.document, service)]
+            cacheable = all(
+                not c.slow and not c.statement.condition and _principal_is_anyone(c.statement)
+                for c in statements
+            )
+            resource_free = all(
+                c.statement.effect in ("Allow", "Deny")
+                and c.statement.not_resource is None
+                and (c.statement.resource is None or all(p == "*" for p in c.statement.resource))
+                for c in statements
+            )
+            found = (policies, cacheable, resource_free)
+            self._shapes[key] = found
+        return found[1], found[2]
 
     def candidates(self, document: PolicyDocument, service: str) -> tuple[CompiledStatement, ...]:
         """The statements whose Action can match an action of ``service`` (plus NotAction/wildcard ones)."""
@@ -168,21 +189,20 @@ def _scan_level(
 ) -> _Scan:
     """_scan for one SCP/RCP level, memoized when its answer cannot depend on the principal
     or the context: no candidate statement has a Condition, a policy variable, or (for
-    RCPs) a Principal other than "*"."""
-    key = (id(policies), action, resource)
+    RCPs) a Principal other than "*". When every candidate's Resource is just "*" (and none
+    has NotResource), the answer does not depend on the resource either."""
+    service = ALL_ACTIONS if action == ALL_ACTIONS else action.lower().partition(":")[0]
+    cacheable, resource_free = compiler.level_shape(policies, service)
+    if not cacheable:
+        return _scan(policies, action=action, resource=resource, context=context, who=who, compiler=compiler)
+    key = (id(policies), action, None if resource_free and action != ALL_ACTIONS else resource)
     cached = compiler.scans.get(key)
     if cached is not None and cached[0] is policies:
         return cached[1]
     out = _scan(policies, action=action, resource=resource, context=context, who=who, compiler=compiler)
-    service = ALL_ACTIONS if action == ALL_ACTIONS else action.lower().partition(":")[0]
-    if all(
-        not c.slow and not c.statement.condition and _principal_is_anyone(c.statement)
-        for policy in policies
-        for c in compiler.candidates(policy.document, service)
-    ):
-        if len(compiler.scans) > _SCAN_CACHE_LIMIT:
-            compiler.scans.clear()
-        compiler.scans[key] = (policies, out)
+    if len(compiler.scans) > _SCAN_CACHE_LIMIT:
+        compiler.scans.clear()
+    compiler.scans[key] = (policies, out)
     return out
 
 

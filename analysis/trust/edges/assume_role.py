@@ -22,6 +22,7 @@ from analysis.trust.edges.base import (
     BuildContext,
     Edge,
     EdgeCondition,
+    edges_to,
     engine_conditions,
     engine_statements,
     statement_allows_action,
@@ -243,6 +244,18 @@ def _accounts(
     """
     statements = (ref,)
     reason = f"the trust policy of {role.name} trusts account "
+    if not expand:
+        for edge in edges_to(
+            role.arn,
+            ((ctx.account_node(a), reason + a, ctx.org.in_org(a)) for a in account_ids),
+            kind="assume_role",
+            technique=ASSUME_ROLE,
+            conditions=grant.conditions,
+            statements=statements,
+            call_ids=role.call_ids,
+        ):
+            ctx.add(edge)
+        return
     for account_id in account_ids:
         intra = ctx.org.in_org(account_id)
         source = ctx.account_node(account_id)
@@ -259,7 +272,7 @@ def _accounts(
                 call_ids=role.call_ids,
             )
         )
-        for principal in ctx.principals_by_account.get(account_id, ()) if expand else ():
+        for principal in ctx.principals_by_account.get(account_id, ()):
             if principal != role.arn:
                 _principal(ctx, role, grant, ref, principal)
 
