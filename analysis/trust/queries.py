@@ -207,16 +207,19 @@ class ShortestPaths:
 
     def __init__(self, tg: TrustGraph, dist: Mapping[str, int]) -> None:
         self._adj = tg.graph.adj
+        self._successors = tg.graph.successors
         self._dist = dist
         self._steps: dict[tuple[str, str], Step] = {}
         self._hops: dict[str, tuple[Step, ...]] = {}
         self._first_tail: dict[str, tuple[Step, ...]] = {}
 
-    def _step(self, source: str, target: str, edges: tuple[Edge, ...]) -> Step:
+    def _step(self, source: str, target: str) -> Step:
         key = (source, target)
         step = self._steps.get(key)
         if step is None:
-            step = self._steps[key] = Step(source=source, target=target, edges=edges)
+            step = self._steps[key] = Step(
+                source=source, target=target, edges=self._adj[source][target]["edges"]
+            )
         return step
 
     def next_hops(self, node: str) -> tuple[Step, ...]:
@@ -225,11 +228,8 @@ class ShortestPaths:
         if hops is None:
             dist = self._dist
             want = dist[node] - 1
-            hops = tuple(
-                self._step(node, nxt, data["edges"])
-                for nxt, data in self._adj[node].items()
-                if dist.get(nxt) == want
-            )
+            # successors() iterates the adjacency dict itself; the edge data is read for hits only.
+            hops = tuple(self._step(node, nxt) for nxt in self._successors(node) if dist.get(nxt) == want)
             self._hops[node] = hops
         return hops
 
@@ -239,9 +239,9 @@ class ShortestPaths:
             return hops[0]
         dist = self._dist
         want = dist[node] - 1
-        for nxt, data in self._adj[node].items():  # stop at the first: accounts have thousands
+        for nxt in self._successors(node):  # stop at the first: some nodes have thousands
             if dist.get(nxt) == want:
-                return self._step(node, nxt, data["edges"])
+                return self._step(node, nxt)
         raise AssertionError(f"{node} has a distance but no next hop")
 
     def first_path(self, source: str) -> Path | None:
