@@ -8,9 +8,14 @@ aws:PrincipalOrgPaths).
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
-from analysis.trust.graph import TrustGraph, build_trust_graph
+import pytest
+
+from analysis.trust.edges import EDGE_CHECKERS, Edge, EdgeCondition
+from analysis.trust.edges.assume_role import MAX_EXPANDED_ACCOUNTS
+from analysis.trust.graph import TrustGraph, TrustGraphCancelled, build_trust_graph
 from analysis.trust.nodes import (
     ACCOUNT,
     EXTERNAL_ACCOUNT,
@@ -207,3 +212,67 @@ def test_unconditional_deny_in_trust_removes_the_grant_and_conditional_deny_is_k
 def test_malformed_trust_policy_gives_no_edge_and_no_crash(tmp_path: Path) -> None:
     tg = _graph(tmp_path, Acct(id=PROD, roles=[R(name="broken", trust={"Statement": "nope"})]))  # type: ignore[arg-type]
     assert tg.graph.in_degree(role_arn(PROD, "broken")) == 0
+
+
+def test_organization_wide_trust_above_the_expansion_limit_gives_account_edges_only(tmp_path: Path) -> None:
+    # More accounts than MAX_EXPANDED_ACCOUNTS: one edge per account node, none per principal.
+    others = [
+        Acct(id=f"4{i:011d}", users=[U(name="u", policies=[allow("sts:AssumeRole")])]) for i in range(28)
+    ]
+    condition = {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}
+    tg = _graph(
+        tmp_path, Acct(id=PROD, roles=[R(name="org-wide", trust=trust("*", condition=condition))]), *others
+    )
+    target = role_arn(PROD, "org-wide")
+    assert len(tg.org.account_ids) > MAX_EXPANDED_ACCOUNTS
+    sources = sorted(tg.graph.predecessors(target))
+    assert sources == sorted(account_node_id(a) for a in tg.org.account_ids)
+    assert not any(tg.edges_between(user_arn(a.id, "u"), target) for a in others)
+    assert any(target in note for note in tg.notes)
+    role = tg.inventory.iam.roles[target]
+    for a in (MGMT, others[0].id):
+        (edge,) = tg.edges_between(account_node_id(a), target)
+        assert edge == Edge(
+            source=account_node_id(a),
+            target=target,
+            kind="assume_role",
+            technique="sts:AssumeRole",
+            reason=f"the trust policy of org-wide trusts account {a}",
+            conditions=(
+                EdgeCondition(
+                    operator="StringEquals", key="aws:PrincipalOrgID", values=(ORG_ID,), origin="trust"
+                ),
+            ),
+            statements=edge.statements,
+            intra_org=True,
+            call_ids=role.call_ids,
+        )
+        assert [s.kind for s in edge.statements] == ["trust"] and role.call_ids
+        assert tg.graph.edges[account_node_id(a), target]["conditional"] is True
+
+
+def test_build_reports_progress_can_be_cancelled_and_restores_the_collector(tmp_path: Path) -> None:
+    inv = build_org(tmp_path, Acct(id=PROD, roles=_prod_roles()))
+    seen: list[tuple[int, int, str]] = []
+    build_trust_graph(inv, progress=lambda done, total, message: seen.append((done, total, message)))
+    total = len(EDGE_CHECKERS) + 2
+    assert seen[0] == (0, total, "indexing principals") and seen[-1] == (total, total, "trust graph ready")
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
+    assert {m for _, _, m in seen} >= {f"edges: {name.replace('_', ' ')}" for name in EDGE_CHECKERS}
+    assert gc.isenabled()
+    asked: list[int] = []
+
+    def cancelled() -> bool:  # cancelled at the third checker
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(TrustGraphCancelled):
+        build_trust_graph(inv, cancelled=cancelled)
+    assert len(asked) == 3
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_trust_graph(inv)
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
