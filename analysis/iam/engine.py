@@ -557,6 +557,10 @@ class PolicyEngine:
         self._compiler = PolicyCompiler()
         self._roles_by_name: dict[tuple[str, str], str] | None = None
         self._resource_contexts: dict[tuple[str, str | None, str | None], Mapping[str, tuple[str, ...]]] = {}
+        # Decisions that hold for every resource of one shape (see _shape_key), and which
+        # (principal, service) pairs have only Resource "*" statements.
+        self._by_shape: dict[tuple[object, ...], Decision] = {}
+        self._resource_free: dict[tuple[str, str], tuple[PrincipalSide, bool]] = {}
         for bucket in inventory.s3.buckets.values():
             self._bucket_accounts[bucket.name] = bucket.account_id
 
@@ -595,6 +599,11 @@ class PolicyEngine:
                 ),
             )
         target = self._resource(resource, action)
+        shape = None if notes or request.session_policies else self._shape_key(request, principal, target)
+        if shape is not None:
+            found = self._by_shape.get(shape)
+            if found is not None:
+                return found
         layers: list[Mapping[str, tuple[str, ...]]] = [
             self._principal_context(principal),
             self._resource_context(resource, target),
@@ -622,7 +631,66 @@ class PolicyEngine:
             )
         if notes:
             decision = replace(decision, reasons=(*notes, *decision.reasons))
+        if shape is not None:
+            if len(self._by_shape) > 200_000:
+                self._by_shape.clear()
+            self._by_shape[shape] = decision
         return decision
+
+    def _shape_key(
+        self, request: Request, principal: PrincipalSide, target: ResourceSide
+    ) -> tuple[object, ...] | None:
+        """A key under which this request's decision is the same for every resource of its shape, or None.
+
+        When no statement that could apply to the action names a resource (each says Resource
+        "*", none NotResource), the resource is not a resource policy's owner, has no RCPs, and
+        is not "*", then the decision depends on the resource only through what the key holds:
+        its account and region (the ``aws:Resource*`` and ``aws:RequestedRegion`` context keys,
+        the same-account rule) and its policy state. A principal passing each of its account's
+        roles to a service is then decided once, not once per role.
+        """
+        resource = request.resource.strip()
+        action = request.action.strip()
+        if (
+            resource in ("", "*")
+            or action == ALL_ACTIONS
+            or target.policy is not None
+            or target.rcp is not None
+            or target.state not in (NO_POLICY_TYPE, ABSENT)
+        ):
+            return None
+        service = action.lower().partition(":")[0]
+        arn = principal.who.arn
+        known = self._resource_free.get((arn, service))
+        if known is None or known[0] is not principal:
+            documents = [p.document for p in principal.identity]
+            if principal.boundary is not None:
+                documents.append(principal.boundary.document)
+            if principal.scp is not None:
+                documents.extend(p.document for level in principal.scp.levels for p in level.policies)
+            free = all(
+                c.statement.effect in ("Allow", "Deny")
+                and c.statement.not_resource is None
+                and (c.statement.resource is None or all(r == "*" for r in c.statement.resource))
+                for document in documents
+                for c in self._compiler.candidates(document, service)
+            )
+            known = (principal, free)
+            self._resource_free[(arn, service)] = known
+        if not known[1]:
+            return None
+        context = tuple(
+            (k.lower(), (v,) if isinstance(v, str) else tuple(v)) for k, v in (request.context or {}).items()
+        )
+        return (
+            request.principal_arn.strip(),
+            action,
+            context,
+            target.account_id,
+            target.region,
+            target.state,
+            target.required,
+        )
 
     def is_admin(self, principal_arn: str) -> Decision:
         """Whether the principal is a full administrator: "*" on "*", SCPs and boundary included.
