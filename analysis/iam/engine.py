@@ -649,15 +649,15 @@ class PolicyEngine:
         the same-account rule) and its policy state. A principal passing each of its account's
         roles to a service is then decided once, not once per role.
         """
-        resource = request.resource.strip()
-        action = request.action.strip()
         if (
-            resource in ("", "*")
-            or action == ALL_ACTIONS
-            or target.policy is not None
+            target.policy is not None
             or target.rcp is not None
             or target.state not in (NO_POLICY_TYPE, ABSENT)
         ):
+            return None
+        resource = request.resource.strip()
+        action = request.action.strip()
+        if resource in ("", "*") or action == ALL_ACTIONS:
             return None
         service = action.lower().partition(":")[0]
         arn = principal.who.arn
