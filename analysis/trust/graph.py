@@ -117,7 +117,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
     The build allocates millions of small containers (edges, their tuples, networkx's
     dicts) and frees almost none. Left on, the collector keeps re-scanning them, and
     every full collection walks the whole Inventory too: at 500 accounts, six full
-    collections took 48 s of a 97 s build. Nothing the build creates needs the cycle
+    collections took about a third of the build (37 s of 110 s). Nothing the build creates needs the cycle
     collector (reference counting frees its temporaries). At the end, ``gc.freeze`` then
     ``gc.unfreeze`` moves what the build allocated straight into the oldest generation
     ("Unfreeze the objects in the permanent generation, put them back into the oldest
