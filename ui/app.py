@@ -6,6 +6,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from ui.gc_policy import GuiThreadGarbageCollector
 from ui.main_window import APP_TITLE, MainWindow
 
 ORGANIZATION = "AwsOrgAuditWorkbench"
@@ -20,6 +21,8 @@ def run_gui(path: str | None) -> int:
     # QSettings() with no arguments reads these names (recent files live there).
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_TITLE)
+    collector = GuiThreadGarbageCollector(parent=app)
+    collector.start()  # before any worker thread exists
     window = MainWindow()
     window.show()
     if path:
