@@ -207,6 +207,26 @@ class FindingsModel(ReadOnlyTableModel):
         if self._sort[0] >= 0:
             self.sort(*self._sort)
 
+    def replace_rows(self, rows: Iterable[FindingRow]) -> None:
+        """Put ``rows`` in place of the shown rows with the same ``index`` (a re-judged status, say).
+
+        No reset: positions, the sort order, the selection and the scroll position stay; the changed
+        span repaints. A filter that depends on the changed fields is the caller's to re-apply.
+        """
+        new = {r.index: r for r in rows}
+        if not new:
+            return
+        first = last = -1
+        for pos, old in enumerate(self._rows):
+            row = new.get(old.index)
+            if row is not None:
+                self._rows[pos] = row
+                if first < 0:
+                    first = pos
+                last = pos
+        if first >= 0:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+
     def rows(self) -> list[FindingRow]:
         return self._rows
 
