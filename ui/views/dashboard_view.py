@@ -127,6 +127,11 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.status_bar = AssessmentStatusBar()
         self.status_bar.cancel_requested.connect(self.cancel_requested)
+        self.signoff_label = QLabel()  # the workpaper's sign-off (set_signoff); hidden when none
+        self.signoff_label.setWordWrap(True)
+        self.signoff_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.signoff_label.setStyleSheet("font-weight: bold; color: #37474f")
+        self.signoff_label.hide()
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
@@ -150,9 +155,15 @@ class DashboardView(QWidget):
             chart.bar_clicked.connect(lambda index, c=chart: self.filter_requested.emit(c.bars[index].filter))
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_bar)
+        layout.addWidget(self.signoff_label)
         layout.addWidget(self.headline)
         layout.addLayout(grid, 1)
         self.set_findings([], [])
+
+    def set_signoff(self, text: str) -> None:
+        """The workpaper's sign-off line ("Signed off by X at T"); empty hides it."""
+        self.signoff_label.setText(text)
+        self.signoff_label.setVisible(bool(text))
 
     def set_findings(self, rows: Sequence[FindingRow], controls: Sequence[Control]) -> None:
         status = Counter(r.status for r in rows)
