@@ -17,10 +17,21 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from analysis.rules.base import CIS_VERSION, FSBP_VERSION, NIST_VERSION, PRACTICES, Control, Result
-from analysis.workpaper import Judgement, Workpaper, judge_all, ou_ids_resolver
+from analysis.rules.base import (
+    CIS_VERSION,
+    ERROR,
+    FAIL,
+    FSBP_VERSION,
+    NIST_VERSION,
+    NOT_ASSESSED,
+    PASS,
+    PRACTICES,
+    Control,
+    Result,
+)
+from analysis.workpaper import WAIVED, Judgement, Workpaper, judge_all, ou_ids_resolver
 
 if TYPE_CHECKING:
     from analysis.model.inventory import Inventory
@@ -347,4 +358,139 @@ def collect_trust_findings(ctx: Any) -> list[TrustFinding]:
     by_kind = trust_findings_by_kind(ctx)
     out = [f for per_account in by_kind.values() for findings in per_account.values() for f in findings]
     out.sort(key=lambda f: (f.kind, f.account_id, f.resource))
+    return out
+
+
+# -- pass rate per framework section (dashboard, Excel export) ------------------------------------
+
+# CIS AWS Foundations Benchmark v5.0.0: its top-level sections, by the first number of a recommendation.
+CIS_SECTIONS: Mapping[str, str] = {
+    "1": "Identity and Access Management",
+    "2": "Storage",
+    "3": "Logging",
+    "4": "Monitoring",
+    "5": "Networking",
+}
+# NIST SP 800-53 Rev. 5 control families, by the prefix of a control id ("AC-6(10)" -> AC).
+NIST_FAMILIES: Mapping[str, str] = {
+    "AC": "Access Control",
+    "AT": "Awareness and Training",
+    "AU": "Audit and Accountability",
+    "CA": "Assessment, Authorization, and Monitoring",
+    "CM": "Configuration Management",
+    "CP": "Contingency Planning",
+    "IA": "Identification and Authentication",
+    "IR": "Incident Response",
+    "MA": "Maintenance",
+    "MP": "Media Protection",
+    "PE": "Physical and Environmental Protection",
+    "PL": "Planning",
+    "PM": "Program Management",
+    "PS": "Personnel Security",
+    "PT": "PII Processing and Transparency",
+    "RA": "Risk Assessment",
+    "SA": "System and Services Acquisition",
+    "SC": "System and Communications Protection",
+    "SI": "System and Information Integrity",
+    "SR": "Supply Chain Risk Management",
+}
+SECTION_FRAMEWORKS = ("CIS", "FSBP", "NIST")
+
+
+class StatusLike(Protocol):
+    """A result or a findings row: what the pass rates read."""
+
+    @property
+    def control_id(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SectionRate:
+    """The results of one framework section: PASS / (PASS + FAIL); waived, not assessed and errors apart."""
+
+    framework: str  # "CIS" | "FSBP" | "NIST"
+    section: str  # "1" (CIS), "S3" (FSBP service), "AC" (NIST family)
+    title: str  # "Identity and Access Management", "S3", "Access Control"
+    passed: int = 0
+    failed: int = 0
+    waived: int = 0
+    not_assessed: int = 0
+    errors: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Percentage passed of the decided results (None: nothing passed or failed)."""
+        decided = self.passed + self.failed
+        return 100.0 * self.passed / decided if decided else None
+
+    @property
+    def label(self) -> str:
+        if self.framework == "FSBP":
+            return f"FSBP {self.section}"
+        return f"{self.framework} {self.section} {self.title}"
+
+
+def control_sections(control: Control) -> frozenset[tuple[str, str]]:
+    """The (framework, section) pairs a control's mappings fall in: ("CIS", "1"), ("FSBP", "S3"), ("NIST", "AC")."""
+    m = control.mappings
+    return frozenset(
+        [("CIS", i.split(".", 1)[0]) for i in m.cis]
+        + [("FSBP", i.split(".", 1)[0]) for i in m.fsbp]
+        + [("NIST", i.split("-", 1)[0].upper()) for i in m.nist]
+    )
+
+
+def section_title(framework: str, section: str) -> str:
+    if framework == "CIS":
+        return CIS_SECTIONS.get(section, f"Section {section}")
+    if framework == "NIST":
+        return NIST_FAMILIES.get(section, section)
+    return section
+
+
+def _section_order(key: tuple[str, str]) -> tuple[int, int, str]:
+    framework, section = key
+    number = int(section) if section.isdigit() else 1_000
+    return (SECTION_FRAMEWORKS.index(framework), number, section.lower())
+
+
+def pass_rates_by_section(
+    items: Iterable[StatusLike], controls: Iterable[Control], *, statuses: Sequence[str] | None = None
+) -> list[SectionRate]:
+    """Per framework section, the results of the controls mapped into it, by status.
+
+    ``items`` are results or findings rows (anything with ``control_id`` and ``status``); ``statuses``
+    overrides each item's status (the workpaper's reported status, ``WAIVED`` included). A result
+    counts once per section its control maps into (a control mapped to AC-2 and AC-6 counts once in
+    AC). Every section a control of ``controls`` maps into is listed, with zeros when it has no
+    results; results of controls not in ``controls`` are not counted. Ordered CIS, FSBP, NIST, then by
+    section number or name.
+    """
+    sections = {c.id: control_sections(c) for c in controls}
+    counts: dict[tuple[str, str], Counter[str]] = {k: Counter() for s in sections.values() for k in s}
+    per_control: dict[str, Counter[str]] = {}
+    for i, item in enumerate(items):
+        status = statuses[i] if statuses is not None else item.status
+        per_control.setdefault(item.control_id, Counter())[status] += 1
+    for control_id, by_status in per_control.items():
+        for key in sections.get(control_id, ()):
+            counts[key].update(by_status)
+    out = []
+    for key in sorted(counts, key=_section_order):
+        c = counts[key]
+        out.append(
+            SectionRate(
+                framework=key[0],
+                section=key[1],
+                title=section_title(*key),
+                passed=c[PASS],
+                failed=c[FAIL],
+                waived=c[WAIVED],
+                not_assessed=c[NOT_ASSESSED],
+                errors=c[ERROR],
+            )
+        )
     return out

@@ -3,6 +3,8 @@ a result, account name and OU path, waivers applied, and the OCSF status and sev
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,16 @@ from analysis.rules.base import (
     Result,
 )
 from analysis.rules.ocsf import ocsf_findings
-from analysis.rules.report import assessment_json, result_key
+from analysis.rules.report import (
+    CIS_SECTIONS,
+    NIST_FAMILIES,
+    SectionRate,
+    assessment_json,
+    control_sections,
+    pass_rates_by_section,
+    result_key,
+    section_title,
+)
 from analysis.workpaper import Waiver, Workpaper
 from tests.analysis.rules.builders import ACCOUNTS, inventory_with
 
@@ -156,3 +167,101 @@ def test_ocsf_mapping(inventory: Any) -> None:
 def test_ocsf_uid_differs_per_result(inventory: Any, tmp_path: Path) -> None:
     findings = ocsf_findings(doc_for(inventory, [result(FAIL, acc) for acc in ACCOUNTS]))
     assert len({f["finding_info"]["uid"] for f in findings}) == len(ACCOUNTS)
+
+
+# -- pass rate per framework section ---------------------------------------------------------------
+
+
+def control(
+    cid: str, *, cis: tuple[str, ...] = (), fsbp: tuple[str, ...] = (), nist: tuple[str, ...] = ()
+) -> Control:
+    return dataclasses.replace(CONTROL, id=cid, mappings=Mappings(cis=cis, fsbp=fsbp, nist=nist))
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """A findings row as the GUI has it: the reported status may be WAIVED."""
+
+    control_id: str
+    status: str
+
+
+def of(cid: str, status: str) -> Row:
+    return Row(cid, status)
+
+
+def rates(items: Sequence[Any], controls: Sequence[Control], **kw: Any) -> dict[tuple[str, str], SectionRate]:
+    return {(s.framework, s.section): s for s in pass_rates_by_section(items, controls, **kw)}
+
+
+def test_sections_of_a_control_by_framework() -> None:
+    c = control(
+        "a_b", cis=("1.4", "2.1.1"), fsbp=("S3.1", "S3.8", "IAM.6"), nist=("AC-2", "AC-6(10)", "SC-7")
+    )
+    assert control_sections(c) == {
+        ("CIS", "1"),
+        ("CIS", "2"),
+        ("FSBP", "S3"),
+        ("FSBP", "IAM"),
+        ("NIST", "AC"),
+        ("NIST", "SC"),
+    }
+    assert section_title("CIS", "1") == "Identity and Access Management"
+    assert section_title("CIS", "5") == "Networking"
+    assert section_title("NIST", "AC") == "Access Control"
+    assert section_title("FSBP", "S3") == "S3"
+
+
+def test_pass_rate_is_pass_over_pass_and_fail_waived_and_not_assessed_apart() -> None:
+    iam = control("iam_x_y", cis=("1.4",), nist=("AC-2", "AC-6"))
+    s3 = control("s3_x_y", cis=("2.1.1",), fsbp=("S3.1",), nist=("SC-28",))
+    items = [
+        of(iam.id, PASS),
+        of(iam.id, FAIL),
+        of(iam.id, FAIL),
+        of(iam.id, NOT_ASSESSED),
+        of(iam.id, "WAIVED"),
+        of(iam.id, "ERROR"),
+        of(s3.id, NOT_ASSESSED),
+        of("unknown_control", PASS),  # not in the catalogue given: not counted
+    ]
+    got = rates(items, [iam, s3])
+    cis1 = got[("CIS", "1")]
+    assert (cis1.passed, cis1.failed, cis1.waived, cis1.not_assessed, cis1.errors) == (1, 2, 1, 1, 1)
+    assert cis1.rate == pytest.approx(100 / 3)
+    assert (
+        cis1.title == "Identity and Access Management"
+        and cis1.label == "CIS 1 Identity and Access Management"
+    )
+    # mapped to AC-2 and AC-6: counted once in AC
+    assert got[("NIST", "AC")].passed == 1 and got[("NIST", "AC")].failed == 2
+    # not assessed only: no rate at all, never 100 %
+    assert got[("CIS", "2")].rate is None and got[("CIS", "2")].not_assessed == 1
+    assert got[("FSBP", "S3")].label == "FSBP S3" and got[("NIST", "SC")].title == (
+        "System and Communications Protection"
+    )
+    assert list(got) == [("CIS", "1"), ("CIS", "2"), ("FSBP", "S3"), ("NIST", "AC"), ("NIST", "SC")]
+
+
+def test_pass_rates_take_reported_statuses_and_list_sections_without_results() -> None:
+    a = control("a_x_y", cis=("4.1",), fsbp=("CloudWatch.1",))
+    b = control("b_x_y", cis=("10.2",), fsbp=("EC2.2",))
+    items = [dataclasses.replace(result(FAIL, acc), control_id=a.id) for acc in ACCOUNTS[:2]]
+    got = rates(items, [a, b], statuses=["WAIVED", FAIL])
+    assert (got[("CIS", "4")].failed, got[("CIS", "4")].waived) == (1, 1)
+    assert got[("CIS", "4")].rate == 0.0
+    # b has no results: its sections are listed, empty
+    assert got[("CIS", "10")] == SectionRate(framework="CIS", section="10", title="Section 10")
+    assert list(got)[:2] == [("CIS", "4"), ("CIS", "10")]  # by number, not as text
+    assert list(got)[2:] == [("FSBP", "CloudWatch"), ("FSBP", "EC2")]
+
+
+def test_pass_rates_by_section_on_the_catalogue() -> None:
+    from analysis.rules.registry import controls
+
+    catalogue = controls()
+    got = rates([], catalogue)
+    assert {k for k, _ in got} == {"CIS", "FSBP", "NIST"}
+    assert {s for fw, s in got if fw == "CIS"} <= set(CIS_SECTIONS)
+    assert {s for fw, s in got if fw == "NIST"} <= set(NIST_FAMILIES)
+    assert all(r.rate is None for r in got.values())
