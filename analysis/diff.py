@@ -15,21 +15,34 @@ other call ids).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from analysis.rules.base import FAIL, Result
+from analysis.rules.base import FAIL, Control, Result
 from analysis.rules.report import jsonable, result_key
 
 if TYPE_CHECKING:
     from analysis.model.inventory import Inventory
 
 IGNORED_FIELDS = frozenset({"call_ids"})
+PROGRESS_EVERY = 2000  # resources compared between two progress reports (and cancel checks)
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+Cancelled = Callable[[], bool]
 
 
 class DifferentOrganizations(ValueError):
-    """The snapshots are of different (or unknown) organizations."""
+    """The snapshots are of different (or unknown) organizations; the ids are "" when not recorded."""
+
+    def __init__(self, message: str, *, old_organization_id: str = "", new_organization_id: str = "") -> None:
+        super().__init__(message)
+        self.old_organization_id = old_organization_id
+        self.new_organization_id = new_organization_id
+
+
+class DiffCancelled(Exception):
+    """The comparison was cancelled (``cancelled()`` turned true)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +75,9 @@ class SnapshotDiff:
     resolved_findings: tuple[Result, ...]  # as they were in the old snapshot
     unchanged_findings: tuple[Result, ...]  # as they are in the new snapshot
     status_changed: tuple[StatusChange, ...]  # every other status change of a result present in both
+    # the old status of each new finding that had a result in the old snapshot (key -> status);
+    # a new finding not in it had no result there (a new resource, control or region)
+    previous_status: Mapping[str, str] = field(default_factory=dict)
     resources_added: tuple[str, ...]
     resources_removed: tuple[str, ...]
     resources_changed: tuple[ResourceChange, ...]
@@ -70,7 +86,13 @@ class SnapshotDiff:
 
 def check_same_organization(old: Inventory, new: Inventory, *, force: bool = False) -> list[str]:
     """Raise :class:`DifferentOrganizations` unless both are of one known organization (or ``force``)."""
-    a, b = old.organization.organization_id, new.organization.organization_id
+    return check_organization_ids(
+        old.organization.organization_id, new.organization.organization_id, force=force
+    )
+
+
+def check_organization_ids(a: str, b: str, *, force: bool = False) -> list[str]:
+    """:func:`check_same_organization` on the two organization ids (``""``: not recorded)."""
     if a and b and a == b:
         return []
     if a and b:
@@ -78,21 +100,26 @@ def check_same_organization(old: Inventory, new: Inventory, *, force: bool = Fal
     else:
         message = f"the organization of {'the old' if not a else 'the new'} snapshot is not recorded"
     if not force:
-        raise DifferentOrganizations(message + "; use --force to compare them anyway")
+        raise DifferentOrganizations(
+            message + "; use --force to compare them anyway", old_organization_id=a, new_organization_id=b
+        )
     return [message + " (compared anyway: --force)"]
 
 
-def diff_results(old: Iterable[Result], new: Iterable[Result]) -> dict[str, tuple[Any, ...]]:
+def diff_results(old: Iterable[Result], new: Iterable[Result]) -> dict[str, Any]:
     old_by = {result_key(r): r for r in old}
     new_by = {result_key(r): r for r in new}
     new_f: list[Result] = []
     resolved: list[Result] = []
     unchanged: list[Result] = []
     changed: list[StatusChange] = []
+    previous: dict[str, str] = {}
     for key, r in new_by.items():
         before = old_by.get(key)
         if r.status == FAIL:
             (unchanged if before is not None and before.status == FAIL else new_f).append(r)
+            if before is not None and before.status != FAIL:
+                previous[key] = before.status
         # every status change but into FAIL (a new finding): out of FAIL is resolved *and* says into what
         if before is not None and before.status != r.status and r.status != FAIL:
             changed.append(StatusChange(key=key, old=before, new=r))
@@ -104,6 +131,7 @@ def diff_results(old: Iterable[Result], new: Iterable[Result]) -> dict[str, tupl
         "resolved_findings": tuple(resolved),
         "unchanged_findings": tuple(unchanged),
         "status_changed": tuple(changed),
+        "previous_status": previous,
     }
 
 
@@ -117,11 +145,24 @@ def record_fields(record: Any) -> dict[str, Any]:
     }
 
 
-def diff_resources(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
+def diff_resources(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> dict[str, Any]:
+    """Records added, removed and changed; raises :class:`DiffCancelled` when ``cancelled()`` turns true."""
     added = tuple(sorted(set(new) - set(old)))
     removed = tuple(sorted(set(old) - set(new)))
     changed = []
-    for arn in sorted(set(old) & set(new)):
+    both = sorted(set(old) & set(new))
+    for i, arn in enumerate(both):
+        if i % PROGRESS_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise DiffCancelled()
+            if progress is not None:
+                progress(i, len(both), f"comparing resources {i}/{len(both)}")
         a, b = old[arn], new[arn]
         if a == b:
             continue
@@ -159,6 +200,8 @@ def diff_snapshots(
     new_results: Sequence[Result],
     *,
     force: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> SnapshotDiff:
     notes = check_same_organization(old, new, force=force)
     return SnapshotDiff(
@@ -166,8 +209,151 @@ def diff_snapshots(
         new_organization_id=new.organization.organization_id,
         notes=tuple(notes),
         **diff_results(old_results, new_results),
-        **diff_resources(old.by_arn, new.by_arn),
+        **diff_resources(old.by_arn, new.by_arn, progress=progress, cancelled=cancelled),
     )
+
+
+# -- two snapshot files, as the GUI compares them ---------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SnapshotSide:
+    """One of the two compared snapshots, as the comparison read it."""
+
+    path: str
+    organization_id: str
+    collected_at: str  # when the collection finished (or started), as the manifest says; "" if unknown
+    tampered: bool  # opened read-only although its integrity digest does not match (asked for)
+    account_names: Mapping[str, str]  # account id -> name, for every account the snapshot knows
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """What :func:`compare_snapshot_files` found, with what a reader needs to show it."""
+
+    diff: SnapshotDiff
+    old: SnapshotSide
+    new: SnapshotSide
+    controls: Mapping[str, Control]  # control id -> control, of both assessments
+    added_records: Mapping[str, Any]  # ARN -> the record in the new snapshot
+    removed_records: Mapping[str, Any]  # ARN -> the record in the old snapshot
+
+
+# The steps of one comparison, in order: the progress is (step * STEP + done within it, STEPS * STEP).
+STEPS = ("organizations", "old inventory", "old trust graph", "old exposure", "old controls",
+         "new inventory", "new trust graph", "new exposure", "new controls", "resources")  # fmt: skip
+STEP = 1000
+
+
+def compare_snapshot_files(
+    old_path: str,
+    new_path: str,
+    *,
+    force: bool = False,
+    allow_tampered: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Comparison:
+    """Open, normalize and assess both snapshots, then :func:`diff_snapshots` them.
+
+    The organizations are checked first (a second, not the minutes an assessment takes):
+    :class:`DifferentOrganizations` unless ``force``. A file that is not a usable snapshot raises
+    ``SnapshotError`` (its message names the file; ``SnapshotTamperedError`` unless
+    ``allow_tampered``); ``cancelled()`` turning true raises :class:`DiffCancelled`. The trust graph
+    and the exposure report are built here, with progress and cancel, and dropped once the
+    controls have run: only the Inventories and the results are kept.
+    """
+    from analysis.model.organizations import build_organization
+    from snapshot import Snapshot
+
+    report = progress or (lambda done, total, message: None)
+    is_cancelled = cancelled or (lambda: False)
+    total = len(STEPS) * STEP
+
+    def step(name: str) -> Progress:
+        base = STEPS.index(name) * STEP
+
+        def inner(done: int, of: int, message: str) -> None:
+            report(base + (done * STEP // of if of > 0 else 0), total, f"{name}: {message}")
+
+        inner(0, 0, "starting")
+        return inner
+
+    step("organizations")
+    snaps: list[Any] = []
+    try:
+        for path in (old_path, new_path):
+            snaps.append(Snapshot.open(path, allow_tampered=allow_tampered))
+        ids = [build_organization(s).organization_id for s in snaps]
+        check_organization_ids(ids[0], ids[1], force=force)
+        sides: list[tuple[Inventory, SnapshotSide, tuple[Control, ...], tuple[Result, ...]]] = []
+        for snap, which in zip(snaps, ("old", "new"), strict=True):
+            sides.append(_assess_side(snap, which, step, is_cancelled))
+    finally:
+        for s in snaps:
+            s.close()
+    (old_inv, old_side, old_controls, old_results), (new_inv, new_side, new_controls, new_results) = sides
+    d = diff_snapshots(
+        old_inv,
+        new_inv,
+        old_results,
+        new_results,
+        force=force,
+        progress=step("resources"),
+        cancelled=is_cancelled,
+    )
+    report(total, total, "comparison ready")
+    return Comparison(
+        diff=d,
+        old=old_side,
+        new=new_side,
+        controls={c.id: c for c in (*old_controls, *new_controls)},
+        added_records={arn: new_inv.by_arn[arn] for arn in d.resources_added},
+        removed_records={arn: old_inv.by_arn[arn] for arn in d.resources_removed},
+    )
+
+
+def _assess_side(
+    snap: Any, which: str, step: Callable[[str], Progress], cancelled: Cancelled
+) -> tuple[Inventory, SnapshotSide, tuple[Control, ...], tuple[Result, ...]]:
+    """One snapshot's Inventory, description, controls and results (the slow part, reported)."""
+    from analysis.model.inventory import InventoryCancelled, build_inventory
+    from analysis.network import NetworkAnalysisCancelled, internet_exposure
+    from analysis.rules.assessment import AssessmentCancelled, assess
+    from analysis.trust import TrustGraphCancelled, build_trust_graph
+    from snapshot import TAMPERED, PageTamperedError, SnapshotError
+
+    try:
+        inventory = build_inventory(snap, progress=step(f"{which} inventory"), cancelled=cancelled)
+        if cancelled():
+            raise DiffCancelled()
+        graph = build_trust_graph(inventory, progress=step(f"{which} trust graph"), cancelled=cancelled)
+        exposure = internet_exposure(inventory, progress=step(f"{which} exposure"), cancelled=cancelled)
+        result = assess(
+            inventory,
+            trust_graph=graph,
+            exposure=exposure,
+            progress=step(f"{which} controls"),
+            cancelled=cancelled,
+        )
+    except (InventoryCancelled, TrustGraphCancelled, NetworkAnalysisCancelled, AssessmentCancelled) as exc:
+        raise DiffCancelled() from exc
+    except PageTamperedError as exc:  # its message names the record, not the file
+        raise SnapshotError(f"{snap.path}: {exc}") from exc
+    manifest = inventory.manifest
+    runs = manifest.get("runs") or []
+    last_run = runs[-1] if runs and isinstance(runs[-1], Mapping) else {}
+    known = set(inventory.organization.accounts) | set(manifest.get("account_outcomes") or {})
+    side = SnapshotSide(
+        path=str(snap.path),
+        organization_id=inventory.organization.organization_id,
+        collected_at=str(
+            last_run.get("finished_at") or manifest.get("finished_at") or manifest.get("started_at") or ""
+        ),
+        tampered=snap.integrity == TAMPERED,
+        account_names={a: inventory.account_name(a) for a in sorted(known)},
+    )
+    return inventory, side, result.controls, result.results
 
 
 # -- JSON (docs/cli.md, ``diff --json``) -----------------------------------------------------------------
