@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from analysis.model.detection import Detector
 from analysis.rules.base import (
     FAIL,
     MEDIUM,
@@ -17,7 +18,7 @@ from analysis.rules.base import (
     Result,
 )
 from analysis.rules.context import AssessmentContext
-from analysis.rules.detection._common import make
+from analysis.rules.detection._common import make, unreached_reason
 
 CONTROL = Control(
     id="detection_guardduty_org_auto_enable",
@@ -43,7 +44,11 @@ CONTROL = Control(
             "}"
         ),
     ),
-    inputs=(Input(service="guardduty", operation="DescribeOrganizationConfiguration"),),
+    inputs=(
+        Input(service="guardduty", operation="ListOrganizationAdminAccounts"),
+        Input(service="guardduty", operation="ListDetectors"),
+        Input(service="guardduty", operation="DescribeOrganizationConfiguration"),
+    ),
     # NIST: ours (system monitoring across the organization, automated account management).
     mappings=Mappings(nist=("SI-4", "CA-7")),
 )
@@ -82,44 +87,84 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             )
         return
     for admin in admins:
-        detectors = sorted(
-            (d for d in det.detectors.values() if d.account_id == admin), key=lambda d: d.region
-        )
-        if not detectors:
+        regions = ctx.regions(admin)
+        if not regions:
             yield make(
                 ctx,
                 CONTROL,
-                FAIL if ctx.regions(admin) else NOT_ASSESSED,
-                f"the delegated administrator {admin} has no detector in any collected region",
+                NOT_ASSESSED,
+                unreached_reason(ctx, admin, "guardduty", "ListDetectors"),
                 account_id=admin,
             )
-        for d in detectors:
-            kw: dict[str, Any] = {
-                "account_id": admin,
-                "region": d.region,
-                "resource_arn": d.arn,
-                "resource_id": d.detector_id,
-                "call_ids": d.call_ids,
-                "values": {"AutoEnableOrganizationMembers": d.org_auto_enable_members},
-            }
-            if not d.org_coverage.answered:
-                yield make(
-                    ctx,
-                    CONTROL,
-                    NOT_ASSESSED,
-                    f"the organization configuration was not collected ({d.org_coverage.reason})",
-                    **kw,
-                )
-            elif d.org_auto_enable_members == "ALL":
-                yield make(
-                    ctx, CONTROL, PASS, f"GuardDuty auto-enables all member accounts in {d.region}.", **kw
-                )
-            else:
-                yield make(
-                    ctx,
-                    CONTROL,
-                    FAIL,
-                    f"GuardDuty auto-enable in {d.region} is "
-                    f"{d.org_auto_enable_members or 'NONE'}: existing or new members are left out.",
-                    **kw,
-                )
+            continue
+        # The organization configuration is per region: each collected region of the administrator
+        # gets a result, and a region whose detectors could not be listed is not judged.
+        for region in regions:
+            detectors = sorted(
+                (d for d in det.detectors.values() if d.account_id == admin and d.region == region),
+                key=lambda d: d.arn,
+            )
+            if not detectors:
+                yield _no_detector(ctx, admin, region)
+            for d in detectors:
+                yield _judge(ctx, d)
+
+
+def _no_detector(ctx: AssessmentContext, admin: str, region: str) -> Result:
+    listing = ctx.inventory.detection.guardduty_regions.get((admin, region))
+    state = (
+        listing.coverage
+        if listing is not None
+        else ctx.inventory.coverage.state(
+            account_id=admin, region=region, service="guardduty", operation="ListDetectors"
+        )
+    )
+    if not state.answered:
+        return make(
+            ctx,
+            CONTROL,
+            NOT_ASSESSED,
+            f"the delegated administrator's detectors in {region} are unknown ({state.reason})",
+            account_id=admin,
+            region=region,
+            call_ids=state.call_ids,
+        )
+    return make(
+        ctx,
+        CONTROL,
+        FAIL,
+        f"The delegated administrator {admin} has no detector in {region}: no organization "
+        "configuration enables GuardDuty for the members there.",
+        account_id=admin,
+        region=region,
+        call_ids=state.call_ids,
+    )
+
+
+def _judge(ctx: AssessmentContext, d: Detector) -> Result:
+    kw: dict[str, Any] = {
+        "account_id": d.account_id,
+        "region": d.region,
+        "resource_arn": d.arn,
+        "resource_id": d.detector_id,
+        "call_ids": d.call_ids,
+        "values": {"AutoEnableOrganizationMembers": d.org_auto_enable_members},
+    }
+    if not d.org_coverage.answered:
+        return make(
+            ctx,
+            CONTROL,
+            NOT_ASSESSED,
+            f"the organization configuration was not collected ({d.org_coverage.reason})",
+            **kw,
+        )
+    if d.org_auto_enable_members == "ALL":
+        return make(ctx, CONTROL, PASS, f"GuardDuty auto-enables all member accounts in {d.region}.", **kw)
+    return make(
+        ctx,
+        CONTROL,
+        FAIL,
+        f"GuardDuty auto-enable in {d.region} is "
+        f"{d.org_auto_enable_members or 'NONE'}: existing or new members are left out.",
+        **kw,
+    )

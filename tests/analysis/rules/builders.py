@@ -7,7 +7,7 @@ collected; regions eu-west-1 and us-east-1); add the service calls a control rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,10 +23,16 @@ UNREACHABLE = "777777777777"  # access_failed in the manifest
 REGIONS = ("eu-west-1", "us-east-1")
 
 
-def inventory_with(tmp_path: Path, calls: Iterable[FakeCall], *, name: str = "rules") -> Any:
-    path = write_snapshot(
-        tmp_path / f"{name}.awb", calls=[*realistic_org_calls(), *calls], manifest=realistic_manifest()
-    )
+def inventory_with(
+    tmp_path: Path,
+    calls: Iterable[FakeCall],
+    *,
+    name: str = "rules",
+    org: Sequence[FakeCall] | None = None,
+) -> Any:
+    """``org``: the Organizations calls, when not ``realistic_org_calls()`` (see ``delegated_org``)."""
+    org_calls = realistic_org_calls() if org is None else org
+    path = write_snapshot(tmp_path / f"{name}.awb", calls=[*org_calls, *calls], manifest=realistic_manifest())
     with Snapshot.open(path) as snap:
         return build_inventory(snap)
 
@@ -40,3 +46,47 @@ def by_account(results: Sequence[Result]) -> dict[str, list[Result]]:
     for r in results:
         out.setdefault(r.account_id, []).append(r)
     return out
+
+
+def delegated_org(admins: Mapping[str, Sequence[str]]) -> list[FakeCall]:
+    """The realistic organization with delegated administrators: account id -> service principals
+    ("guardduty.amazonaws.com"), as ListDelegatedAdministrators and ListDelegatedServicesForAccount
+    answer them."""
+    calls = realistic_org_calls(omit=frozenset({("ListDelegatedAdministrators", "")}))
+    calls.append(
+        FakeCall(
+            operation="ListDelegatedAdministrators",
+            pages=[
+                {
+                    "DelegatedAdministrators": [
+                        {
+                            "Id": account_id,
+                            "Arn": f"arn:aws:organizations::111111111111:account/o-ab12cd34ef/{account_id}",
+                            "Name": f"account-{account_id[:3]}",
+                            "Email": f"{account_id}@example.com",
+                            "Status": "ACTIVE",
+                            "JoinedMethod": "CREATED",
+                            "DelegationEnabledDate": "2024-03-01T10:00:00Z",
+                        }
+                        for account_id in admins
+                    ]
+                }
+            ],
+        )
+    )
+    calls += [
+        FakeCall(
+            operation="ListDelegatedServicesForAccount",
+            params={"AccountId": account_id},
+            pages=[
+                {
+                    "DelegatedServices": [
+                        {"ServicePrincipal": p, "DelegationEnabledDate": "2024-03-01T10:00:00Z"}
+                        for p in principals
+                    ]
+                }
+            ],
+        )
+        for account_id, principals in admins.items()
+    ]
+    return calls
