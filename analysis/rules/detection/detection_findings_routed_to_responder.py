@@ -101,6 +101,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
             for (a, reg), lst in det.event_regions.items()
             if a in where and not lst.answered
         ]
+        unanswered += _rules_unlisted(ctx, where)
         uncollected = [a for a in sorted(where) if a != mgmt and not ctx.regions(a)] if security else []
         ids = [i for r in rules for i in r.call_ids]
         if unknown_targets or unanswered or uncollected or not any(a in where for a, _ in det.event_regions):
@@ -134,3 +135,21 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
                 call_ids=ids,
                 values={"rules seen": [r.arn for r in rules]},
             )
+
+
+def _rules_unlisted(ctx: AssessmentContext, where: set[str]) -> list[str]:
+    """The event buses (listed) whose rules were not: their rules are unknown, not absent."""
+    out = []
+    for bus in sorted(ctx.inventory.detection.event_buses.values(), key=lambda b: b.arn):
+        if bus.account_id not in where:
+            continue
+        state = ctx.inventory.coverage.state(
+            account_id=bus.account_id,
+            region=bus.region,
+            service="events",
+            operation="ListRules",
+            parameters={"EventBusName": bus.name},
+        )
+        if not state.answered:
+            out.append(f"{bus.account_id}/{bus.region} rules of bus {bus.name}: {state.reason}")
+    return out
