@@ -33,6 +33,7 @@ from ui.views.ou_tree_view import OuTreeView
 from ui.views.scp_whatif_view import ScpWhatIfView
 from ui.views.simulator_view import SimulatorView
 from ui.views.trust_graph import TrustGraphView
+from ui.views.workpaper_controller import WorkpaperController
 from ui.workers import AnalysisBundle, FunctionWorker, LoadedSnapshot, build_analysis_job, load_snapshot_job
 
 log = logging.getLogger("ui")
@@ -83,6 +84,14 @@ class MainWindow(QMainWindow):
         self.dashboard_view.filter_requested.connect(
             lambda _f: self.tabs.setCurrentWidget(self.findings_view)
         )
+        # The workpaper beside the snapshot: waivers, notes, sign-off (Workpaper menu, detail pane).
+        self.workpaper = WorkpaperController(
+            window=self,
+            assessment=self.assessment,
+            findings=self.findings_view,
+            dashboard=self.dashboard_view,
+            settings=self.settings,
+        )
         # Built on first show of either tab (not at open: opening stays fast), cached per snapshot.
         self.analysis: AnalysisBundle | None = None
         self.analysis_worker: FunctionWorker | None = None
@@ -122,6 +131,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.integrity_label = QLabel()
+        self.statusBar().addPermanentWidget(self.workpaper.status_label)
         self.statusBar().addPermanentWidget(self.integrity_label)
         self._build_menus()
         self._refresh_recent_menu()
@@ -136,7 +146,7 @@ class MainWindow(QMainWindow):
         self.collect_action = QAction("&Collect…", self)
         self.collect_action.triggered.connect(self.open_collect_wizard)
         self.close_action = QAction("&Close", self, shortcut=QKeySequence.StandardKey.Close)
-        self.close_action.triggered.connect(self.close_snapshot)
+        self.close_action.triggered.connect(self._close_requested)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         menu.insertAction(self.recent_menu.menuAction(), self.open_action)
@@ -147,6 +157,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.close_action.setEnabled(False)
+        self.menuBar().addMenu(self.workpaper.menu)
 
     def recent_files(self) -> list[str]:
         value = self.settings.value(RECENT_KEY, [])
@@ -219,6 +230,8 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str, *, allow_tampered: bool = False) -> None:
         """Open ``path`` in a worker thread; the views change when it has loaded."""
+        if not self.workpaper.confirm_discard():
+            return
         if self.worker is not None:
             self.worker.cancel()
         worker = FunctionWorker(job=load_snapshot_job(path, allow_tampered=allow_tampered), parent=self)
@@ -254,6 +267,7 @@ class MainWindow(QMainWindow):
         self.manifest_view.set_manifest(snap.manifest, integrity=snap.integrity)
         self.coverage_view.set_gaps(result.gaps, snap.manifest)
         self.ou_view.set_organization(result.organization)
+        self.workpaper.open_for(snap.path, result.organization)
         tampered = snap.integrity == TAMPERED
         self.integrity_label.setText(f"Integrity: {snap.integrity.upper() if tampered else snap.integrity}")
         self.integrity_label.setStyleSheet(
@@ -360,9 +374,14 @@ class MainWindow(QMainWindow):
         self.whatif_view.set_trust_graph(None)
         self.simulator_view.set_engine(None, None)
 
+    def _close_requested(self) -> None:
+        if self.workpaper.confirm_discard():
+            self.close_snapshot()
+
     def close_snapshot(self) -> None:
         self._stop_analysis()
         self.assessment.clear()  # waits for its worker: it reads the snapshot about to be closed
+        self.workpaper.close()
         self.network_view.clear()  # waits for its worker: it reads the snapshot about to be closed
         if self.loaded is not None:
             self.loaded.snapshot.close()
@@ -378,6 +397,9 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(PAGE_EMPTY)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.workpaper.confirm_discard():
+            event.ignore()
+            return
         if self.collect_wizard is not None:
             self.collect_wizard.reject()  # cancels a running collection and waits for it
         if self.worker is not None:

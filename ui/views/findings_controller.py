@@ -3,16 +3,22 @@
 Started lazily (the window calls ``ensure`` when one of those tabs is shown), with progress and
 Cancel in the dashboard's and findings' status bars; cancelled, it can be started again by showing
 the tab again. ``clear`` stops it and waits (the worker reads the snapshot about to be closed).
+
+The rows are judged by the workpaper (``judge``, set by the workpaper controller) before they are
+shown, and shown again by ``set_judged_rows`` after each workpaper edit, without re-assessing.
+The coverage view keeps the rows as assessed: a waived NOT_ASSESSED result was still not assessed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from snapshot import Snapshot
+from ui.models.findings_model import STATUS_LABELS, STATUS_ORDER, FindingRow
 from ui.views.coverage_view import CoverageView
 from ui.views.dashboard_view import DashboardView
 from ui.views.findings_view import FindingsView
@@ -37,6 +43,8 @@ class AssessmentController(QObject):
         self.findings = findings
         self.coverage = coverage
         self.bundle: AssessmentBundle | None = None
+        self.rows: list[FindingRow] = []  # the bundle's rows as judged by the workpaper, in result order
+        self.judge: Callable[[Sequence[FindingRow]], list[FindingRow]] | None = None
         self.worker: FunctionWorker | None = None
         self.snapshot: Snapshot | None = None
         dashboard.cancel_requested.connect(self.cancel)
@@ -71,6 +79,7 @@ class AssessmentController(QObject):
             self.worker.wait()
             self.worker = None
         self.bundle = None
+        self.rows = []
         self.snapshot = None
         self.dashboard.set_findings([], [])
         self.findings.clear()
@@ -95,13 +104,64 @@ class AssessmentController(QObject):
             return
         self.bundle = result
         a = result.assessment
-        self.dashboard.set_findings(result.rows, a.controls)
-        self.findings.set_findings(result.rows, a.controls, self.snapshot)
+        self.rows = self.judge(result.rows) if self.judge is not None else list(result.rows)
+        self.dashboard.set_findings(self.rows, a.controls)
+        self.findings.set_findings(self.rows, a.controls, self.snapshot)
         self.coverage.set_not_assessed(result.rows)
         self._idle(
             f"{len(a.results):,} results of {len(a.controls)} controls, assessed in {a.seconds:.1f} s."
         )
         self.ready.emit(result)
+
+    def set_judged_rows(self, rows: list[FindingRow], changed: Sequence[FindingRow]) -> None:
+        """Show re-judged ``rows`` (``changed``: those whose status changed) without re-assessing.
+
+        The table keeps its order, selection and scroll; the dashboard counts are redone and a status
+        filter re-applied only when a status changed; the detail pane shows the edit.
+        """
+        if self.bundle is None:
+            return
+        self.rows = rows
+        findings = self.findings
+        was_at = findings.table.currentIndex().row()
+        if changed:
+            findings.model.replace_rows(
+                rows
+            )  # every row, in the order given to set_rows; unchanged ones kept
+            self.dashboard.set_findings(rows, self.bundle.assessment.controls)
+            self._add_status_choices(changed)
+            current = findings.current_filter()
+            if current.statuses:
+                findings.set_filter(current)  # a waived result leaves a "Fail" list: the next one is selected
+                shown = findings.table.model().rowCount()
+                if not findings.table.selectionModel().hasSelection() and was_at >= 0 and shown:
+                    findings.select_row(min(was_at, shown - 1))
+        row = findings.selected()
+        detail = findings.detail
+        if row is not None and (detail.row is None or detail.row.index != row.index):
+            detail.show_finding(row, findings.controls.get(row.control_id))
+        else:
+            detail.refresh(row)
+
+    def _add_status_choices(self, changed: Sequence[FindingRow]) -> None:
+        """Offer a status that edits brought (Waived, say) in the status filter, in its place."""
+        combo = self.findings.combos.get("statuses")
+        if combo is None:
+            return
+        for status in sorted({r.status for r in changed}, key=lambda s: STATUS_ORDER.get(s, 9)):
+            value = frozenset({status})
+            if any(combo.itemData(i) == value for i in range(combo.count())):
+                continue
+            at = 1  # after "(any)"
+            while at < combo.count():
+                data = combo.itemData(at)
+                if data and STATUS_ORDER.get(next(iter(data)), 9) > STATUS_ORDER.get(status, 9):
+                    break
+                at += 1
+            combo.blockSignals(True)
+            combo.insertItem(at, STATUS_LABELS.get(status, status), value)
+            combo.setEnabled(True)
+            combo.blockSignals(False)
 
     def _failed(self, worker: FunctionWorker, error: BaseException) -> None:
         if worker is not self.worker:

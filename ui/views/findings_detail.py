@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from analysis.rules.base import CIS_VERSION, FSBP_VERSION, NIST_VERSION, Control
+from analysis.workpaper import Judgement
 from snapshot import Snapshot, SnapshotError
 from ui.models.findings_model import SEVERITY_COLORS, STATUS_COLORS, STATUS_LABELS, FindingRow, practice_label
+from ui.views.workpaper_panel import WorkpaperPanel
 
 MAX_CALLS = 500  # calls listed per finding; the rest are counted
 NOTHING = "Select a finding to see its rationale, remediation, mappings and evidence."
@@ -104,12 +106,17 @@ def _plain(value: Any) -> Any:
 
 
 class FindingDetailView(QWidget):
-    """Header, then tabs: summary (message, place, rationale, mappings, evidence), remediation, records."""
+    """Header, the workpaper's judgement with its actions, then tabs: summary, remediation, records."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.snapshot: Snapshot | None = None
         self.row: FindingRow | None = None
+        self.judge: Callable[[FindingRow], Judgement | None] | None = (
+            None  # the workpaper's (controller sets it)
+        )
+        self.selected_count = 1  # results selected in the table (the workpaper panel's Waive acts on all)
+        self.workpaper_panel = WorkpaperPanel()
         self.header = QLabel(NOTHING)
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -144,6 +151,7 @@ class FindingDetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
+        layout.addWidget(self.workpaper_panel)
         layout.addWidget(self.tabs, 1)
         self.show_finding(None, None)
 
@@ -151,8 +159,19 @@ class FindingDetailView(QWidget):
         self.snapshot = snapshot
         self.show_finding(None, None)
 
+    def set_selected_count(self, count: int) -> None:
+        self.selected_count = count
+        self.show_judgement()
+
+    def show_judgement(self) -> None:
+        """Show (again) what the workpaper says about the shown result."""
+        row = self.row
+        judgement = self.judge(row) if self.judge is not None and row is not None else None
+        self.workpaper_panel.show_row(row, judgement, selected=self.selected_count)
+
     def show_finding(self, row: FindingRow | None, control: Control | None) -> None:
         self.row = row
+        self.show_judgement()
         self.calls.clear()
         self.record.clear()
         self.record_header.clear()
@@ -162,17 +181,31 @@ class FindingDetailView(QWidget):
             self.summary.clear()
             self.remediation.clear()
             return
-        status_color = STATUS_COLORS.get(row.status, "#000")
-        sev_color = SEVERITY_COLORS.get(row.severity, "#000")
-        self.header.setText(
-            f"<span style='color:{status_color}; font-weight:bold'>"
-            f"{html.escape(STATUS_LABELS.get(row.status, row.status))}</span>"
-            f" · <span style='color:{sev_color}; font-weight:bold'>{html.escape(row.severity.capitalize())}</span>"
-            f" · <code>{html.escape(row.control_id)}</code><br><b>{html.escape(row.title)}</b>"
-        )
+        self._show_header(row)
         self.summary.setHtml(summary_html(row, control))
         self.remediation.setHtml(remediation_html(control))
         self._list_calls(row)
+
+    def refresh(self, row: FindingRow | None) -> None:
+        """Show the same result again after a workpaper edit (its status, waiver, note); evidence kept."""
+        if row is None or self.row is None or row.index != self.row.index:
+            return
+        self.row = row
+        self._show_header(row)
+        self.show_judgement()
+
+    def _show_header(self, row: FindingRow) -> None:
+        status_color = STATUS_COLORS.get(row.status, "#000")
+        sev_color = SEVERITY_COLORS.get(row.severity, "#000")
+        assessed = ""
+        if row.status != row.result.status:
+            assessed = f" (assessed {html.escape(STATUS_LABELS.get(row.result.status, row.result.status))})"
+        self.header.setText(
+            f"<span style='color:{status_color}; font-weight:bold'>"
+            f"{html.escape(STATUS_LABELS.get(row.status, row.status))}</span>{assessed}"
+            f" · <span style='color:{sev_color}; font-weight:bold'>{html.escape(row.severity.capitalize())}</span>"
+            f" · <code>{html.escape(row.control_id)}</code><br><b>{html.escape(row.title)}</b>"
+        )
 
     # -- evidence records ---------------------------------------------------------------------------
 
