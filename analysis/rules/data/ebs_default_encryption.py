@@ -37,6 +37,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(EBS_DEFAULT,),
+    # Same check as Security Hub CSPM EC2.7; Prowler ec2_ebs_default_encryption. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("5.1.1",),
         fsbp=("EC2.7",),

@@ -42,7 +42,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(ECR_REPOSITORIES.listing, ECR_REPOSITORIES.policy_input),
-    mappings=Mappings(nist=("AC-3", "AC-6", "SC-7")),
+    # Same check as Prowler ecr_repositories_not_publicly_accessible. Neither source lists a NIST 800-53
+    # control. See docs/mappings.md.
+    mappings=Mappings(),
 )
 
 

@@ -55,6 +55,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_KEYS, DESCRIBE_KEY, KEY_POLICY),
+    # Same check as Security Hub CSPM KMS.5; Prowler kms_key_not_publicly_accessible. Neither source lists a
+    # NIST 800-53 control. See docs/mappings.md.
     mappings=Mappings(fsbp=("KMS.5",)),
 )
 

@@ -37,6 +37,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_KEYS, DESCRIBE_KEY),
+    # Same check as Security Hub CSPM KMS.3; Prowler kms_cmk_not_deleted_unintentionally. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("KMS.3",), nist=("SC-12", "SC-12(2)")),
 )
 

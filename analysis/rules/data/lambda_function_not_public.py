@@ -48,6 +48,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_FUNCTIONS, GET_POLICY),
+    # Same check as Security Hub CSPM Lambda.1; Prowler awslambda_function_not_publicly_accessible. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("Lambda.1",),
         nist=(

@@ -36,7 +36,39 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_FUNCTIONS, GET_URL),
-    mappings=Mappings(nist=("AC-3", "AC-14", "IA-2", "SC-7")),
+    # Same check as Prowler awslambda_function_url_public. NIST from Prowler's NIST 800-53 Rev. 5 file
+    # (Security Hub lists none). See docs/mappings.md.
+    mappings=Mappings(
+        nist=(
+            "AC-2(6)",
+            "AC-3",
+            "AC-3(7)",
+            "AC-4(21)",
+            "AC-6",
+            "AC-17",
+            "AC-17(1)",
+            "AC-17(4)",
+            "AC-17(9)",
+            "AC-17(10)",
+            "MP-2",
+            "SC-7(2)",
+            "SC-7(3)",
+            "SC-7(7)",
+            "SC-7(9)",
+            "SC-7(11)",
+            "SC-7(12)",
+            "SC-7(16)",
+            "SC-7(20)",
+            "SC-7(21)",
+            "SC-7(24)",
+            "SC-7(25)",
+            "SC-7(26)",
+            "SC-7(27)",
+            "SC-7(28)",
+            "SC-7",
+            "SC-25",
+        )
+    ),
 )
 
 

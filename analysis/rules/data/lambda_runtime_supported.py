@@ -40,6 +40,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_FUNCTIONS,),
+    # Same check as Security Hub CSPM Lambda.2; Prowler awslambda_function_using_supported_runtimes. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("Lambda.2",), nist=("CA-9(1)", "CM-2", "SI-2", "SI-2(2)", "SI-2(4)", "SI-2(5)")),
 )
 

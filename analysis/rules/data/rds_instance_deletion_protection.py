@@ -35,6 +35,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_INSTANCES,),
+    # Same check as Security Hub CSPM RDS.8; Prowler rds_instance_deletion_protection. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("RDS.8",), nist=("CM-3", "SC-5(2)", "SI-13(5)")),
 )
 

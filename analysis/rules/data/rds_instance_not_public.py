@@ -39,6 +39,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_INSTANCES,),
+    # Same check as Security Hub CSPM RDS.2; Prowler rds_instance_no_public_access. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("2.2.3",),
         fsbp=("RDS.2",),

@@ -43,6 +43,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_INSTANCES,),
+    # Same check as Security Hub CSPM RDS.3; Prowler rds_instance_storage_encrypted. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("2.2.1",),
         fsbp=("RDS.3",),

@@ -41,6 +41,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_SNAPSHOTS, LIST_CLUSTER_SNAPSHOTS),
+    # Same check as Security Hub CSPM RDS.4; Prowler rds_snapshots_encrypted. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("RDS.4",), nist=("CA-9(1)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "SI-7(6)")
     ),

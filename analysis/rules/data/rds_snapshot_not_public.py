@@ -57,6 +57,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_SNAPSHOTS, SNAPSHOT_ATTRIBUTES, LIST_CLUSTER_SNAPSHOTS, CLUSTER_SNAPSHOT_ATTRIBUTES),
+    # Same check as Security Hub CSPM RDS.1; Prowler rds_snapshots_public_access. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("RDS.1",),
         nist=(

@@ -42,6 +42,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(ACCOUNT_BPA,),
+    # Same check as Security Hub CSPM S3.1; Prowler s3_account_level_public_access_blocks. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("2.1.4",),
         fsbp=("S3.1",),

@@ -42,6 +42,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketLogging")),
+    # Same check as Security Hub CSPM S3.9; Prowler s3_bucket_server_access_logging_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("S3.9",),
         nist=(

@@ -44,6 +44,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, *(bucket_input(op) for _, op in NEEDS)),
+    # Same check as Security Hub CSPM S3.12; Prowler s3_bucket_acl_prohibited. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("S3.12",), nist=("AC-2(1)", "AC-3", "AC-3(15)", "AC-3(7)", "AC-6")),
 )
 

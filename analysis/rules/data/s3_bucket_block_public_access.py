@@ -49,6 +49,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetPublicAccessBlock"), ACCOUNT_BPA),
+    # Same check as Security Hub CSPM S3.8; Prowler s3_bucket_level_public_access_block. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("2.1.4",),
         fsbp=("S3.8",),

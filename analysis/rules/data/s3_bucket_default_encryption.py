@@ -46,8 +46,24 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketEncryption")),
-    # S3.4 (default encryption) is retired in Security Hub; NIST as its successor S3.17 lists them.
-    mappings=Mappings(nist=("SC-13", "SC-28", "SC-28(1)")),
+    # Same check as Prowler s3_bucket_default_encryption. NIST from Prowler's NIST 800-53 Rev. 5 file
+    # (Security Hub lists none). See docs/mappings.md.
+    mappings=Mappings(
+        nist=(
+            "AU-9(3)",
+            "CM-6",
+            "CM-9",
+            "CP-9",
+            "CP-9(8)",
+            "PM-11",
+            "SC-8(3)",
+            "SC-8(4)",
+            "SC-13",
+            "SC-16(1)",
+            "SC-28(1)",
+            "SI-19(4)",
+        )
+    ),
 )
 
 

@@ -47,9 +47,10 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketEncryption")),
+    # Same check as Security Hub CSPM S3.17 (S3.17: not in the FSBP standard); Prowler
+    # s3_bucket_kms_encryption. NIST from Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
-        fsbp=("S3.17",),
-        nist=("SC-12(2)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "CA-9(1)", "SI-7(6)", "AU-9"),
+        nist=("SC-12(2)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "CA-9(1)", "SI-7(6)", "AU-9")
     ),
 )
 

@@ -41,9 +41,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketVersioning")),
-    mappings=Mappings(
-        cis=("2.1.2",), fsbp=("S3.20",), nist=("CA-9(1)", "CM-2", "CM-2(2)", "CM-3", "SC-5(2)")
-    ),
+    # Same check as Security Hub CSPM S3.20 (S3.20: not in the FSBP standard); Prowler
+    # s3_bucket_no_mfa_delete. NIST from Security Hub's related requirements. See docs/mappings.md.
+    mappings=Mappings(cis=("2.1.2",), nist=("CA-9(1)", "CM-2", "CM-2(2)", "CM-3", "SC-5(2)")),
 )
 
 

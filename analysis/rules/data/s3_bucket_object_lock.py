@@ -44,7 +44,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetObjectLockConfiguration")),
-    mappings=Mappings(fsbp=("S3.15",), nist=("CP-6(2)",)),
+    # Same check as Security Hub CSPM S3.15 (S3.15: not in the FSBP standard); Prowler s3_bucket_object_lock.
+    # NIST from Security Hub's related requirements. See docs/mappings.md.
+    mappings=Mappings(nist=("CP-6(2)",)),
 )
 
 

@@ -58,6 +58,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketPolicy")),
+    # Same check as Security Hub CSPM S3.6. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
     mappings=Mappings(fsbp=("S3.6",), nist=("CA-9(1)", "CM-2")),
 )
 

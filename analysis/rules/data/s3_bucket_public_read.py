@@ -48,6 +48,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, *(bucket_input(op) for op in BUCKET_CALLS), ACCOUNT_BPA),
+    # Same check as Security Hub CSPM S3.2; Prowler s3_bucket_public_access. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("S3.2",),
         nist=(

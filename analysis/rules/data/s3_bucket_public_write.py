@@ -47,6 +47,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, *(bucket_input(op) for op in BUCKET_CALLS), ACCOUNT_BPA),
+    # Same check as Security Hub CSPM S3.3; Prowler s3_bucket_policy_public_write_access,
+    # s3_bucket_public_write_acl. NIST from Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("S3.3",),
         nist=(

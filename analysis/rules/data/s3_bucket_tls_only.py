@@ -57,6 +57,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketPolicy")),
+    # Same check as Security Hub CSPM S3.5; Prowler s3_bucket_secure_transport_policy. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("2.1.1",),
         fsbp=("S3.5",),

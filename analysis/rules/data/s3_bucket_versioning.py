@@ -35,9 +35,10 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_BUCKETS, bucket_input("GetBucketVersioning")),
+    # Same check as Security Hub CSPM S3.14 (S3.14: not in the FSBP standard); Prowler
+    # s3_bucket_object_versioning. NIST from Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
-        fsbp=("S3.14",),
-        nist=("AU-9(2)", "CP-10", "CP-6", "CP-6(1)", "CP-6(2)", "CP-9", "SC-5(2)", "SI-12", "SI-13(5)"),
+        nist=("AU-9(2)", "CP-10", "CP-6", "CP-6(1)", "CP-6(2)", "CP-9", "SC-5(2)", "SI-12", "SI-13(5)")
     ),
 )
 

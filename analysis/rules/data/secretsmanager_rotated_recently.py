@@ -37,6 +37,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_SECRETS,),
+    # Same check as Security Hub CSPM SecretsManager.4; Prowler secretsmanager_secret_rotated_periodically.
+    # NIST from Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("SecretsManager.4",), nist=("AC-2(1)", "AC-3(15)")),
 )
 

@@ -41,6 +41,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(LIST_SECRETS,),
+    # Same check as Security Hub CSPM SecretsManager.1; Prowler secretsmanager_automatic_rotation_enabled.
+    # NIST from Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("SecretsManager.1",), nist=("AC-2(1)", "AC-3(15)")),
 )
 

@@ -31,6 +31,8 @@ CONTROL = Control(
         terraform="# Remove the aws_secretsmanager_secret resource (and the credential it held) from the configuration.",
     ),
     inputs=(LIST_SECRETS,),
+    # Same check as Security Hub CSPM SecretsManager.3; Prowler secretsmanager_secret_unused. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("SecretsManager.3",), nist=("AC-2(1)", "AC-3(15)")),
 )
 

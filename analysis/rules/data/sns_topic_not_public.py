@@ -42,6 +42,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(SNS_TOPICS.listing, SNS_TOPICS.policy_input),
+    # Same check as Security Hub CSPM SNS.4; Prowler sns_topics_not_publicly_accessible. Neither source lists
+    # a NIST 800-53 control. See docs/mappings.md.
     mappings=Mappings(fsbp=("SNS.4",)),
 )
 

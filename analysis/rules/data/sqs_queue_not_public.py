@@ -42,6 +42,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(SQS_QUEUES.listing, SQS_QUEUES.policy_input),
+    # Same check as Security Hub CSPM SQS.3; Prowler sqs_queues_not_publicly_accessible. Neither source lists
+    # a NIST 800-53 control. See docs/mappings.md.
     mappings=Mappings(fsbp=("SQS.3",)),
 )
 

@@ -38,8 +38,39 @@ CONTROL = Control(
         Input(service="guardduty", operation="ListDetectors"),
         Input(service="guardduty", operation="GetDetector"),
     ),
-    # FSBP GuardDuty.1; NIST from its related requirements (Security Hub CSPM GuardDuty controls page).
-    mappings=Mappings(fsbp=("GuardDuty.1",), nist=("AC-2(12)", "AU-6(1)", "CA-7", "SI-4", "SI-4(2)")),
+    # Same check as Security Hub CSPM GuardDuty.1; Prowler guardduty_is_enabled. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
+    mappings=Mappings(
+        fsbp=("GuardDuty.1",),
+        nist=(
+            "AC-2(12)",
+            "AU-6(1)",
+            "AU-6(5)",
+            "CA-7",
+            "CM-8(3)",
+            "RA-3(4)",
+            "SA-11(1)",
+            "SA-11(6)",
+            "SA-15(2)",
+            "SA-15(8)",
+            "SA-8(19)",
+            "SA-8(21)",
+            "SA-8(25)",
+            "SC-5",
+            "SC-5(1)",
+            "SC-5(3)",
+            "SI-20",
+            "SI-3(8)",
+            "SI-4",
+            "SI-4(1)",
+            "SI-4(13)",
+            "SI-4(2)",
+            "SI-4(22)",
+            "SI-4(25)",
+            "SI-4(4)",
+            "SI-4(5)",
+        ),
+    ),
 )
 
 

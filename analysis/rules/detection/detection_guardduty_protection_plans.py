@@ -56,8 +56,14 @@ CONTROL = Control(
         ),
     ),
     inputs=(Input(service="guardduty", operation="GetDetector"),),
-    # FSBP GuardDuty.5 (EKS Audit Log Monitoring) and GuardDuty.10 (S3 Protection). NIST: ours.
-    mappings=Mappings(fsbp=("GuardDuty.5", "GuardDuty.10"), nist=("SI-4", "SI-3")),
+    # Same check as Security Hub CSPM GuardDuty.5, GuardDuty.6, GuardDuty.8, GuardDuty.9, GuardDuty.10,
+    # GuardDuty.11; Prowler guardduty_s3_protection_enabled, guardduty_eks_audit_log_enabled,
+    # guardduty_ec2_malware_protection_enabled, guardduty_rds_protection_enabled,
+    # guardduty_lambda_protection_enabled, guardduty_runtime_monitoring_enabled. Neither source lists a NIST
+    # 800-53 control. See docs/mappings.md.
+    mappings=Mappings(
+        fsbp=("GuardDuty.5", "GuardDuty.6", "GuardDuty.8", "GuardDuty.9", "GuardDuty.10", "GuardDuty.11")
+    ),
 )
 
 

@@ -34,8 +34,11 @@ CONTROL = Control(
         terraform=('resource "aws_securityhub_account" "this" {\n  enable_default_standards = true\n}'),
     ),
     inputs=(Input(service="securityhub", operation="DescribeHub"),),
-    # FSBP SecurityHub.1 ("Security Hub should be enabled"). NIST: ours (monitoring, assessment).
-    mappings=Mappings(fsbp=("SecurityHub.1",), nist=("CA-7", "SI-4")),
+    # Same check as Prowler securityhub_enabled. NIST from Prowler's NIST 800-53 Rev. 5 file (Security Hub
+    # lists none). See docs/mappings.md.
+    mappings=Mappings(
+        cis=("4.16",), nist=("AU-6(1)", "AU-6(5)", "AU-12(3)", "AU-14", "CA-2", "CA-7", "PM-14", "PM-31")
+    ),
 )
 
 

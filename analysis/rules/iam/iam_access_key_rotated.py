@@ -57,7 +57,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS, ACCESS_KEYS, CREDENTIAL_REPORT),
-    # CIS v5.0.0 1.13 and the NIST list: Security Hub CSPM control reference, [IAM.3].
+    # Same check as Security Hub CSPM IAM.3; Prowler iam_rotate_access_key_90_days. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(cis=("1.13",), fsbp=("IAM.3",), nist=("AC-2(1)", "AC-2(3)", "AC-3(15)")),
 )
 

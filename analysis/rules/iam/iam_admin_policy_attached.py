@@ -53,10 +53,38 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS,),
-    # CIS v5.0.0 1.15 "Ensure IAM policies that allow full *:* administrative privileges are not
-    # attached": number and title from Prowler's CIS 5.0 framework file (Security Hub's IAM.1 page
-    # maps no v5.0.0 requirement). NIST: IAM.1's list (Security Hub CSPM), for the same statement.
-    mappings=Mappings(cis=("1.15",), nist=("AC-2", "AC-3", "AC-5", "AC-6", "AC-6(10)", "AC-6(2)", "AC-6(3)")),
+    # Same check as Prowler iam_aws_attached_policy_no_administrative_privileges,
+    # iam_customer_attached_policy_no_administrative_privileges. NIST from Prowler's NIST 800-53 Rev. 5 file
+    # (Security Hub lists none). See docs/mappings.md.
+    mappings=Mappings(
+        cis=("1.15",),
+        nist=(
+            "AC-2(1)",
+            "AC-2(6)",
+            "AC-2",
+            "AC-3",
+            "AC-3(3)",
+            "AC-3(4)",
+            "AC-3(7)",
+            "AC-3(8)",
+            "AC-3(12)",
+            "AC-3(13)",
+            "AC-3(15)",
+            "AC-4(28)",
+            "AC-5",
+            "AC-6",
+            "AC-6(2)",
+            "AC-6(3)",
+            "AC-6(10)",
+            "AC-24",
+            "CM-5(1)",
+            "CM-6",
+            "CM-9",
+            "MP-2",
+            "SC-23(3)",
+            "SC-25",
+        ),
+    ),
 )
 
 

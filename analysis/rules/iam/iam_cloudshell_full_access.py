@@ -51,8 +51,10 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS,),
-    # CIS v5.0.0 1.21: Security Hub CSPM control reference, [IAM.27] (which lists no NIST control).
-    mappings=Mappings(cis=("1.21",), fsbp=("IAM.27",)),
+    # Same check as Security Hub CSPM IAM.27 (IAM.27: not in the FSBP standard); Prowler
+    # iam_policy_cloudshell_admin_not_attached. Neither source lists a NIST 800-53 control. See
+    # docs/mappings.md.
+    mappings=Mappings(cis=("1.21",)),
 )
 
 

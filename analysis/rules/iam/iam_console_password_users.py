@@ -50,9 +50,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS, CREDENTIAL_REPORT),
-    # CIS v5.0.0 1.20 (users managed centrally via identity federation): number and title from
-    # Prowler's CIS 5.0 framework file (no Security Hub control). NIST: ours.
-    mappings=Mappings(cis=("1.20",), nist=("AC-2(1)", "IA-2")),
+    # Same check as Prowler iam_check_saml_providers_sts. Neither source lists a NIST 800-53 control. CIS 1.20
+    # by meaning. See docs/mappings.md.
+    mappings=Mappings(cis=("1.20",)),
 )
 
 

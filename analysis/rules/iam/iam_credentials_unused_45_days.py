@@ -43,9 +43,34 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS, CREDENTIAL_REPORT),
-    # CIS v5.0.0 1.11: Security Hub CSPM control reference, [IAM.22] (which lists no NIST 800-53
-    # control); AC-2(3) "disable accounts" is ours, from [IAM.8]'s list for the same check at 90 days.
-    mappings=Mappings(cis=("1.11",), fsbp=("IAM.22",), nist=("AC-2(3)",)),
+    # Same check as Security Hub CSPM IAM.22 (IAM.22: not in the FSBP standard); Prowler
+    # iam_user_accesskey_unused, iam_user_console_access_unused. NIST from Prowler's NIST 800-53 Rev. 5 file
+    # (Security Hub lists none). See docs/mappings.md.
+    mappings=Mappings(
+        cis=("1.11",),
+        nist=(
+            "AC-2(1)",
+            "AC-2(3)",
+            "AC-2(6)",
+            "AC-2",
+            "AC-3",
+            "AC-3(3)",
+            "AC-3(4)",
+            "AC-3(7)",
+            "AC-3(8)",
+            "AC-3(12)",
+            "AC-3(13)",
+            "AC-3(15)",
+            "AC-4(28)",
+            "AC-6",
+            "AC-24",
+            "CM-5(1)",
+            "CM-6",
+            "CM-9",
+            "MP-2",
+            "SC-23(3)",
+        ),
+    ),
 )
 
 

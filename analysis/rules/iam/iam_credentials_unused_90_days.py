@@ -43,7 +43,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS, CREDENTIAL_REPORT),
-    # NIST list: Security Hub CSPM control reference, [IAM.8] (no CIS v5.0.0 requirement: CIS uses 45 days).
+    # Same check as Security Hub CSPM IAM.8. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
     mappings=Mappings(
         fsbp=("IAM.8",), nist=("AC-2", "AC-2(1)", "AC-2(3)", "AC-3", "AC-3(15)", "AC-3(7)", "AC-6")
     ),

@@ -21,7 +21,6 @@ from analysis.rules.iam._common import (
     service_wildcards,
     short_arn,
 )
-from analysis.rules.iam.iam_policy_service_wildcard import NIST_IAM21
 
 CONTROL = Control(
     id="iam_inline_policy_wildcard",
@@ -53,8 +52,36 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS,),
-    # No Security Hub control covers inline policies; NIST: IAM.21's list, for the same check.
-    mappings=Mappings(nist=NIST_IAM21),
+    # Same check as Prowler iam_inline_policy_no_administrative_privileges. NIST from Prowler's NIST 800-53
+    # Rev. 5 file (Security Hub lists none). The Prowler check covers the "*" case. See docs/mappings.md.
+    mappings=Mappings(
+        nist=(
+            "AC-2(1)",
+            "AC-2(6)",
+            "AC-2",
+            "AC-3",
+            "AC-3(3)",
+            "AC-3(4)",
+            "AC-3(7)",
+            "AC-3(8)",
+            "AC-3(12)",
+            "AC-3(13)",
+            "AC-3(15)",
+            "AC-4(28)",
+            "AC-5",
+            "AC-6",
+            "AC-6(2)",
+            "AC-6(3)",
+            "AC-6(10)",
+            "AC-24",
+            "CM-5(1)",
+            "CM-6",
+            "CM-9",
+            "MP-2",
+            "SC-23(3)",
+            "SC-25",
+        )
+    ),
 )
 
 

@@ -41,8 +41,37 @@ CONTROL = Control(
         ),
     ),
     inputs=(PASSWORD_POLICY,),
-    # CIS v5.0.0 1.7: Security Hub CSPM control reference, [IAM.15] (which lists no NIST 800-53 control).
-    mappings=Mappings(cis=("1.7",), fsbp=("IAM.15",)),
+    # Same check as Security Hub CSPM IAM.15 (IAM.15: not in the FSBP standard); Prowler
+    # iam_password_policy_minimum_length_14. NIST from Prowler's NIST 800-53 Rev. 5 file (Security Hub lists
+    # none). See docs/mappings.md.
+    mappings=Mappings(
+        cis=("1.7",),
+        nist=(
+            "AC-2(1)",
+            "AC-2(3)",
+            "AC-2",
+            "AC-3(3)",
+            "AC-3(4)",
+            "AC-3(8)",
+            "AC-3(12)",
+            "AC-3(13)",
+            "AC-3(15)",
+            "AC-4(28)",
+            "AC-7(4)",
+            "AC-24",
+            "CM-5(1)",
+            "CM-6",
+            "CM-9",
+            "CM-12",
+            "IA-4",
+            "IA-5",
+            "IA-5(1)",
+            "IA-5(18)",
+            "IA-8(2)",
+            "MA-4",
+            "SC-23(3)",
+        ),
+    ),
 )
 
 

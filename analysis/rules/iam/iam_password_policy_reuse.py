@@ -43,8 +43,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(PASSWORD_POLICY,),
-    # CIS v5.0.0 1.8: Security Hub CSPM control reference, [IAM.16] (which lists no NIST 800-53 control).
-    mappings=Mappings(cis=("1.8",), fsbp=("IAM.16",)),
+    # Same check as Security Hub CSPM IAM.16 (IAM.16: not in the FSBP standard); Prowler
+    # iam_password_policy_reuse_24. Neither source lists a NIST 800-53 control. See docs/mappings.md.
+    mappings=Mappings(cis=("1.8",)),
 )
 
 

@@ -60,7 +60,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(PASSWORD_POLICY,),
-    # NIST list: Security Hub CSPM control reference, [IAM.7] (no CIS v5.0.0 requirement).
+    # Same check as Security Hub CSPM IAM.7. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
     mappings=Mappings(fsbp=("IAM.7",), nist=("AC-2(1)", "AC-2(3)", "AC-3(15)", "IA-5(1)")),
 )
 

@@ -50,8 +50,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS,),
-    # NIST list: Security Hub CSPM control reference, [IAM.1]. That page maps IAM.1 to no CIS
-    # v5.0.0 requirement (CIS 1.15, attached *:* policies, is iam_admin_policy_attached).
+    # Same check as Security Hub CSPM IAM.1. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
     mappings=Mappings(
         fsbp=("IAM.1",),
         nist=(

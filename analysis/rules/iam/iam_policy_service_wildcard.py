@@ -16,19 +16,6 @@ from analysis.rules.iam._common import (
     service_wildcards,
 )
 
-NIST_IAM21 = (
-    "AC-2",
-    "AC-2(1)",
-    "AC-3",
-    "AC-3(15)",
-    "AC-3(7)",
-    "AC-5",
-    "AC-6",
-    "AC-6(10)",
-    "AC-6(2)",
-    "AC-6(3)",
-)
-
 CONTROL = Control(
     id="iam_policy_service_wildcard",
     title='Customer-managed policies do not allow every action of a service ("service:*")',
@@ -62,8 +49,23 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS,),
-    # NIST list: Security Hub CSPM control reference, [IAM.21] (no CIS v5.0.0 requirement).
-    mappings=Mappings(fsbp=("IAM.21",), nist=NIST_IAM21),
+    # Same check as Security Hub CSPM IAM.21. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
+    mappings=Mappings(
+        fsbp=("IAM.21",),
+        nist=(
+            "AC-2",
+            "AC-2(1)",
+            "AC-3",
+            "AC-3(15)",
+            "AC-3(7)",
+            "AC-5",
+            "AC-6",
+            "AC-6(10)",
+            "AC-6(2)",
+            "AC-6(3)",
+        ),
+    ),
 )
 
 

@@ -51,11 +51,10 @@ CONTROL = Control(
         ),
     ),
     inputs=(ACCOUNT_SUMMARY,),
-    # CIS v5.0.0 1.3 and the NIST list: Security Hub CSPM control reference, [IAM.4].
+    # Same check as Security Hub CSPM IAM.4; Prowler iam_no_root_access_key. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
-        cis=("1.3",),
-        fsbp=("IAM.4",),
-        nist=("AC-2(1)", "AC-3(15)", "AC-3(7)", "AC-6", "AC-6(10)", "AC-6(2)"),
+        cis=("1.3",), fsbp=("IAM.4",), nist=("AC-2(1)", "AC-3(15)", "AC-3(7)", "AC-6", "AC-6(10)", "AC-6(2)")
     ),
 )
 

@@ -58,7 +58,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(ACCOUNT_SUMMARY, VIRTUAL_MFA),
-    # CIS v5.0.0 1.5 and the NIST list: Security Hub CSPM control reference, [IAM.6].
+    # Same check as Security Hub CSPM IAM.6; Prowler iam_root_hardware_mfa_enabled. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("1.5",),
         fsbp=("IAM.6",),

@@ -39,12 +39,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(Input(service="iam", operation="GetAccountSummary", regional=False),),
-    # CIS v5.0.0 1.4: Security Hub CSPM control reference, [IAM.9] related requirements.
-    mappings=Mappings(
-        cis=("1.4",),
-        fsbp=("IAM.9",),
-        nist=("AC-2(1)", "AC-3(15)", "IA-2(1)", "IA-2(2)", "IA-2(6)", "IA-2(8)"),
-    ),
+    # Same check as Security Hub CSPM IAM.9 (IAM.9: not in the FSBP standard); Prowler iam_root_mfa_enabled.
+    # NIST from Security Hub's related requirements. See docs/mappings.md.
+    mappings=Mappings(cis=("1.4",), nist=("AC-2(1)", "AC-3(15)", "IA-2(1)", "IA-2(2)", "IA-2(6)", "IA-2(8)")),
 )
 
 

@@ -60,7 +60,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS, CREDENTIAL_REPORT),
-    # CIS v5.0.0 1.9 and the NIST list: Security Hub CSPM control reference, [IAM.5].
+    # Same check as Security Hub CSPM IAM.5; Prowler iam_user_mfa_enabled_console_access. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("1.9",),
         fsbp=("IAM.5",),

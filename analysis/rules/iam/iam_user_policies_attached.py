@@ -43,7 +43,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(AUTH_DETAILS,),
-    # CIS v5.0.0 1.14 and the NIST list: Security Hub CSPM control reference, [IAM.2].
+    # Same check as Security Hub CSPM IAM.2; Prowler iam_policy_attached_only_to_group_or_roles. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("1.14",),
         fsbp=("IAM.2",),

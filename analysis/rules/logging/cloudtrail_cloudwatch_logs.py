@@ -52,6 +52,8 @@ CONTROL = Control(
         Input(service="cloudtrail", operation="DescribeTrails"),
         Input(service="cloudtrail", operation="GetTrailStatus"),
     ),
+    # Same check as Security Hub CSPM CloudTrail.5; Prowler cloudtrail_cloudwatch_logging_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("CloudTrail.5",),
         nist=(

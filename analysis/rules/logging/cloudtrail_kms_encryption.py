@@ -55,6 +55,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(Input(service="cloudtrail", operation="DescribeTrails"),),
+    # Same check as Security Hub CSPM CloudTrail.2; Prowler cloudtrail_kms_encryption_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("3.5",),
         fsbp=("CloudTrail.2",),

@@ -36,6 +36,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(Input(service="cloudtrail", operation="DescribeTrails"),),
+    # Same check as Security Hub CSPM CloudTrail.4; Prowler cloudtrail_log_file_validation_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("3.2",), fsbp=("CloudTrail.4",), nist=("AU-9", "SI-4", "SI-7(1)", "SI-7(3)", "SI-7(7)")
     ),

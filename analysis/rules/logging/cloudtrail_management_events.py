@@ -61,10 +61,30 @@ CONTROL = Control(
         ),
     ),
     inputs=(Input(service="cloudtrail", operation="GetEventSelectors"),),
+    # Same check as Security Hub CSPM CloudTrail.1; Prowler
+    # cloudtrail_multi_region_enabled_logging_management_events. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("3.1",),
         fsbp=("CloudTrail.1",),
-        nist=("AU-2", "AU-3", "AU-12", "AU-6(3)", "CA-7"),
+        nist=(
+            "AC-2(4)",
+            "AC-4(26)",
+            "AC-6(9)",
+            "AU-10",
+            "AU-12",
+            "AU-2",
+            "AU-3",
+            "AU-6(3)",
+            "AU-6(4)",
+            "AU-14(1)",
+            "CA-7",
+            "SC-7(9)",
+            "SI-3(8)",
+            "SI-4(20)",
+            "SI-7(8)",
+            "SA-8(22)",
+        ),
     ),
 )
 

@@ -58,6 +58,8 @@ CONTROL = Control(
         Input(service="cloudtrail", operation="GetTrailStatus"),
         Input(service="cloudtrail", operation="GetEventSelectors"),
     ),
+    # Same check as Security Hub CSPM CloudTrail.1; Prowler cloudtrail_multi_region_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("3.1",),
         fsbp=("CloudTrail.1",),

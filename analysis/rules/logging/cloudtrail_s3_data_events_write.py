@@ -58,8 +58,50 @@ CONTROL = Control(
         Input(service="cloudtrail", operation="GetTrailStatus"),
         Input(service="cloudtrail", operation="GetEventSelectors"),
     ),
-    # S3.22's page lists CIS v5.0.0/3.8 and PCI DSS, no NIST requirement.
-    mappings=Mappings(cis=("3.8",), fsbp=("S3.22",)),
+    # Same check as Security Hub CSPM S3.22 (S3.22: not in the FSBP standard); Prowler
+    # cloudtrail_s3_dataevents_write_enabled. NIST from Prowler's NIST 800-53 Rev. 5 file (Security Hub lists
+    # none). See docs/mappings.md.
+    mappings=Mappings(
+        cis=("3.8",),
+        nist=(
+            "AC-2(4)",
+            "AC-3(1)",
+            "AC-3(10)",
+            "AC-4(26)",
+            "AC-6(9)",
+            "AU-2",
+            "AU-3",
+            "AU-6(3)",
+            "AU-6(4)",
+            "AU-6(6)",
+            "AU-6(9)",
+            "AU-8",
+            "AU-10",
+            "AU-12",
+            "AU-12(1)",
+            "AU-12(2)",
+            "AU-12(3)",
+            "AU-12(4)",
+            "AU-14",
+            "AU-14(3)",
+            "CA-7",
+            "CM-5(1)",
+            "CM-6",
+            "CM-9",
+            "IA-3(3)",
+            "MA-4(1)",
+            "PM-14",
+            "PM-31",
+            "SC-7(9)",
+            "SI-1(1)",
+            "SI-3(8)",
+            "SI-4(2)",
+            "SI-4(17)",
+            "SI-4(20)",
+            "SI-7(8)",
+            "SI-10(1)",
+        ),
+    ),
 )
 
 

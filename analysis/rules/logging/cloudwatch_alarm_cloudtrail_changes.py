@@ -44,8 +44,10 @@ CONTROL = Control(
         Input(service="logs", operation="DescribeMetricFilters"),
         Input(service="cloudwatch", operation="DescribeAlarms"),
     ),
-    # CloudWatch.5 (Security Hub) lists CIS and PCI requirements, no NIST; CIS v5.0.0 4.5 is a manual check.
-    mappings=Mappings(fsbp=("CloudWatch.5",), cis=("4.5",)),
+    # Same check as Security Hub CSPM CloudWatch.5 (CloudWatch.5: not in the FSBP standard); Prowler
+    # cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled. Neither source
+    # lists a NIST 800-53 control. See docs/mappings.md.
+    mappings=Mappings(cis=("4.5",)),
 )
 
 

@@ -41,8 +41,10 @@ CONTROL = Control(
         Input(service="logs", operation="DescribeMetricFilters"),
         Input(service="cloudwatch", operation="DescribeAlarms"),
     ),
-    # CloudWatch.7 (Security Hub) lists CIS and PCI requirements, no NIST; CIS v5.0.0 4.7 is a manual check.
-    mappings=Mappings(fsbp=("CloudWatch.7",), cis=("4.7",)),
+    # Same check as Security Hub CSPM CloudWatch.7 (CloudWatch.7: not in the FSBP standard); Prowler
+    # cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk. Neither source lists a NIST
+    # 800-53 control. See docs/mappings.md.
+    mappings=Mappings(cis=("4.7",)),
 )
 
 

@@ -42,8 +42,10 @@ CONTROL = Control(
         Input(service="logs", operation="DescribeMetricFilters"),
         Input(service="cloudwatch", operation="DescribeAlarms"),
     ),
-    # CloudWatch.9 (Security Hub) lists CIS and PCI requirements, no NIST; CIS v5.0.0 4.9 is a manual check.
-    mappings=Mappings(fsbp=("CloudWatch.9",), cis=("4.9",)),
+    # Same check as Security Hub CSPM CloudWatch.9 (CloudWatch.9: not in the FSBP standard); Prowler
+    # cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled. Neither source
+    # lists a NIST 800-53 control. See docs/mappings.md.
+    mappings=Mappings(cis=("4.9",)),
 )
 
 

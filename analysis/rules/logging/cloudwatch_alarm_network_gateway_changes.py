@@ -44,8 +44,27 @@ CONTROL = Control(
         Input(service="logs", operation="DescribeMetricFilters"),
         Input(service="cloudwatch", operation="DescribeAlarms"),
     ),
-    # CloudWatch.12 (Security Hub) lists CIS and PCI requirements, no NIST; CIS v5.0.0 4.12 is a manual check.
-    mappings=Mappings(fsbp=("CloudWatch.12",), cis=("4.12",)),
+    # Same check as Security Hub CSPM CloudWatch.12 (CloudWatch.12: not in the FSBP standard); Prowler
+    # cloudwatch_changes_to_network_gateways_alarm_configured. NIST from Prowler's NIST 800-53 Rev. 5 file
+    # (Security Hub lists none). See docs/mappings.md.
+    mappings=Mappings(
+        cis=("4.12",),
+        nist=(
+            "AU-6(1)",
+            "AU-6(5)",
+            "AU-12(3)",
+            "AU-14",
+            "CA-2(2)",
+            "CA-7",
+            "PM-14",
+            "PM-31",
+            "SC-36(1)",
+            "SI-2",
+            "SI-4(12)",
+            "SI-5(1)",
+            "SI-5",
+        ),
+    ),
 )
 
 

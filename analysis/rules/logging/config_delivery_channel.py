@@ -39,7 +39,9 @@ CONTROL = Control(
         Input(service="config", operation="DescribeConfigurationRecorders"),
         Input(service="config", operation="DescribeDeliveryChannels"),
     ),
-    mappings=Mappings(fsbp=("Config.1",), nist=("CM-3", "CM-8")),
+    # Same check as Security Hub CSPM Config.1. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
+    mappings=Mappings(cis=("3.3",), fsbp=("Config.1",), nist=("CM-3", "CM-6(1)", "CM-8", "CM-8(2)")),
 )
 
 

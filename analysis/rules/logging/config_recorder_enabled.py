@@ -71,6 +71,8 @@ CONTROL = Control(
         Input(service="config", operation="DescribeConfigurationRecorders"),
         Input(service="config", operation="DescribeConfigurationRecorderStatus"),
     ),
+    # Same check as Security Hub CSPM Config.1; Prowler config_recorder_all_regions_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(cis=("3.3",), fsbp=("Config.1",), nist=("CM-3", "CM-6(1)", "CM-8", "CM-8(2)")),
 )
 

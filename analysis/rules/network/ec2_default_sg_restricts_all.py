@@ -49,7 +49,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(SECURITY_GROUPS,),
-    # FSBP EC2.2 and its NIST list (Security Hub control reference, [EC2.2]); CIS v5.0.0 5.5.
+    # Same check as Security Hub CSPM EC2.2; Prowler ec2_securitygroup_default_restrict_traffic. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("5.5",),
         fsbp=("EC2.2",),

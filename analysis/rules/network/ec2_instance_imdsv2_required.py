@@ -45,7 +45,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(INSTANCES,),
-    # FSBP EC2.8 and its NIST list (Security Hub control reference, [EC2.8]); CIS v5.0.0 5.7.
+    # Same check as Security Hub CSPM EC2.8; Prowler ec2_instance_imdsv2_enabled. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(cis=("5.7",), fsbp=("EC2.8",), nist=("AC-3", "AC-3(15)", "AC-3(7)", "AC-6")),
 )
 

@@ -56,7 +56,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(INSTANCES, *EXPOSURE_INPUTS),
-    # FSBP EC2.9 and its NIST list (Security Hub control reference, [EC2.9]).
+    # Same check as Security Hub CSPM EC2.9; Prowler ec2_instance_public_ip. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("EC2.9",),
         nist=(

@@ -56,7 +56,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(NACLS,),
-    # FSBP EC2.21 and its NIST list (Security Hub control reference, [EC2.21]); CIS v5.0.0 5.2.
+    # Same check as Security Hub CSPM EC2.21; Prowler ec2_networkacl_allow_ingress_tcp_port_22,
+    # ec2_networkacl_allow_ingress_tcp_port_3389. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
     mappings=Mappings(
         cis=("5.2",),
         fsbp=("EC2.21",),

@@ -45,9 +45,11 @@ CONTROL = Control(
         ),
     ),
     inputs=EXPOSURE_INPUTS,  # the groups decide; the others are read for the path-level verdict
-    # FSBP EC2.18 (unrestricted ingress only on authorized ports) fails a group open on every port;
-    # NIST list from the Security Hub control reference, [EC2.18].
+    # Same check as Security Hub CSPM EC2.18; Prowler
+    # ec2_securitygroup_allow_ingress_from_internet_to_all_ports. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
+        cis=("5.3", "5.4"),
         fsbp=("EC2.18",),
         nist=("AC-4", "AC-4(21)", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)", "SC-7(4)", "SC-7(5)"),
     ),

@@ -73,7 +73,9 @@ CONTROL = Control(
         ),
     ),
     inputs=EXPOSURE_INPUTS,  # the groups decide; the others are read for the path-level verdict
-    # FSBP EC2.19 and its NIST list (Security Hub control reference, [EC2.19]).
+    # Same check as Security Hub CSPM EC2.19; Prowler
+    # ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("EC2.19",),
         nist=(

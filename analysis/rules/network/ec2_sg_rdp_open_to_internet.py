@@ -46,9 +46,10 @@ CONTROL = Control(
         ),
     ),
     inputs=EXPOSURE_INPUTS,  # the groups decide; the others are read for the path-level verdict
-    # FSBP EC2.14 (its Security Hub page lists CIS and PCI requirements, no NIST control); CIS v5.0.0
-    # 5.3 (from 0.0.0.0/0) and 5.4 (from ::/0) cover port 3389.
-    mappings=Mappings(cis=("5.3", "5.4"), fsbp=("EC2.14",)),
+    # Same check as Security Hub CSPM EC2.14, EC2.53, EC2.54 (EC2.14, EC2.53, EC2.54: not in the FSBP
+    # standard); Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389. Neither source lists
+    # a NIST 800-53 control. See docs/mappings.md.
+    mappings=Mappings(cis=("5.3", "5.4")),
 )
 
 

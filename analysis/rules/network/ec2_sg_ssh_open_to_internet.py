@@ -47,11 +47,11 @@ CONTROL = Control(
         ),
     ),
     inputs=EXPOSURE_INPUTS,  # the groups decide; the others are read for the path-level verdict
-    # FSBP EC2.13 and its NIST list (Security Hub control reference, [EC2.13]); CIS v5.0.0 5.3 (from
-    # 0.0.0.0/0) and 5.4 (from ::/0) cover port 22 over TCP, UDP or all protocols.
+    # Same check as Security Hub CSPM EC2.13, EC2.53, EC2.54 (EC2.13, EC2.53, EC2.54: not in the FSBP
+    # standard); Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("5.3", "5.4"),
-        fsbp=("EC2.13",),
         nist=("AC-4", "AC-4(21)", "CM-7", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)", "SC-7(4)", "SC-7(5)"),
     ),
 )

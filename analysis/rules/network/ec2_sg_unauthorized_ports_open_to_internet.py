@@ -47,7 +47,8 @@ CONTROL = Control(
         ),
     ),
     inputs=EXPOSURE_INPUTS,  # the groups decide; the others are read for the path-level verdict
-    # FSBP EC2.18 and its NIST list (Security Hub control reference, [EC2.18]).
+    # Same check as Security Hub CSPM EC2.18. NIST from Security Hub's related requirements. See
+    # docs/mappings.md.
     mappings=Mappings(
         fsbp=("EC2.18",),
         nist=("AC-4", "AC-4(21)", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)", "SC-7(4)", "SC-7(5)"),

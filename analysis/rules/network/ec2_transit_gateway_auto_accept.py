@@ -35,7 +35,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(TRANSIT_GATEWAYS,),
-    # FSBP EC2.23 and its NIST list (Security Hub control reference, [EC2.23]).
+    # Same check as Security Hub CSPM EC2.23; Prowler ec2_transitgateway_auto_accept_vpc_attachments. NIST
+    # from Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("EC2.23",), nist=("AC-4(21)", "CA-9(1)", "CM-2")),
 )
 

@@ -45,7 +45,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(ELBV2, ELBV2_ATTRIBUTES, CLASSIC, CLASSIC_ATTRIBUTES),
-    # FSBP ELB.5 and its NIST list (Security Hub control reference, [ELB.5]).
+    # Same check as Security Hub CSPM ELB.5; Prowler elb_logging_enabled, elbv2_logging_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("ELB.5",),
         nist=(

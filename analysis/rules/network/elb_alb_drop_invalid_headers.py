@@ -40,7 +40,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(ELBV2, ELBV2_ATTRIBUTES),
-    # FSBP ELB.4 and its NIST list (Security Hub control reference, [ELB.4]).
+    # Same check as Security Hub CSPM ELB.4; Prowler elbv2_alb_drop_invalid_header_fields_enabled. NIST from
+    # Security Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("ELB.4",), nist=("SC-7(4)", "SC-8(2)")),
 )
 

@@ -49,7 +49,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(ELBV2, ELBV2_LISTENERS, ELBV2_RULES),
-    # FSBP ELB.1 and its NIST list (Security Hub control reference, [ELB.1]).
+    # Same check as Security Hub CSPM ELB.1; Prowler elbv2_ssl_listeners. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("ELB.1",),
         nist=(

@@ -47,7 +47,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(CLASSIC,),
-    # FSBP ELB.3 and its NIST list (Security Hub control reference, [ELB.3]).
+    # Same check as Security Hub CSPM ELB.3; Prowler elb_ssl_listeners. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("ELB.3",),
         nist=(

@@ -32,7 +32,8 @@ CONTROL = Control(
         terraform=('resource "aws_lb" "web" {\n  enable_deletion_protection = true\n  # ...\n}'),
     ),
     inputs=(ELBV2, ELBV2_ATTRIBUTES),
-    # FSBP ELB.6 and its NIST list (Security Hub control reference, [ELB.6]).
+    # Same check as Security Hub CSPM ELB.6; Prowler elbv2_deletion_protection. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("ELB.6",), nist=("CA-9(1)", "CM-2", "CM-2(2)", "CM-3", "SC-5(2)")),
 )
 

@@ -51,9 +51,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(ELBV2, CLASSIC, WEB_ACLS, WEB_ACL_RESOURCES),
-    # FSBP ELB.16 (title verified on the Security Hub Elastic Load Balancing controls page; its NIST
-    # list could not be read, so none is claimed). No CIS v5.0.0 recommendation.
-    mappings=Mappings(fsbp=("ELB.16",)),
+    # Same check as Security Hub CSPM ELB.16 (ELB.16: not in the FSBP standard); Prowler
+    # elbv2_waf_acl_attached. NIST from Security Hub's related requirements. See docs/mappings.md.
+    mappings=Mappings(nist=("AC-4(21)",)),
 )
 
 

@@ -50,9 +50,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(ELBV2, ELBV2_LISTENERS),
-    # Security Hub's ELB.17 checks a list of recommended policies (not read here, so not claimed);
-    # NIST mapping is ours (transmission confidentiality, cryptographic protection).
-    mappings=Mappings(nist=("SC-8(1)", "SC-13")),
+    # Same check as Prowler elbv2_insecure_ssl_ciphers, elb_insecure_ssl_ciphers. NIST from Prowler's NIST
+    # 800-53 Rev. 5 file (Security Hub lists none). See docs/mappings.md.
+    mappings=Mappings(nist=("SC-8(1)", "SC-23(5)")),
 )
 
 

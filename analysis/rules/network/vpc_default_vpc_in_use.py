@@ -54,9 +54,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(VPCS, INTERFACES),
-    # No Security Hub control or CIS v5.0.0 recommendation; NIST mapping is ours (boundary protection,
-    # baseline configuration).
-    mappings=Mappings(nist=("SC-7", "CM-2")),
+    # Neither Prowler nor Security Hub CSPM has a check of this meaning: no framework mapping. See
+    # docs/mappings.md.
+    mappings=Mappings(),
 )
 
 

@@ -58,7 +58,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(VPCS, FLOW_LOGS, SUBNETS),
-    # FSBP EC2.6 and its NIST list (Security Hub control reference, [EC2.6]); CIS v5.0.0 3.7.
+    # Same check as Security Hub CSPM EC2.6; Prowler vpc_flow_logs_enabled. NIST from Security Hub's related
+    # requirements. See docs/mappings.md.
     mappings=Mappings(
         cis=("3.7",),
         fsbp=("EC2.6",),

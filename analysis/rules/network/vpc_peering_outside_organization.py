@@ -52,9 +52,9 @@ CONTROL = Control(
         ),
     ),
     inputs=(PEERINGS, Input(service="organizations", operation="ListAccounts", regional=False)),
-    # No Security Hub control; CIS v5.0.0 5.6 (peering routes least access) is a manual review of
-    # routes, not this. NIST mapping is ours (information exchange, boundary protection, flow control).
-    mappings=Mappings(nist=("CA-3", "SC-7", "AC-4")),
+    # Neither Prowler nor Security Hub CSPM has a check of this meaning: no framework mapping. See
+    # docs/mappings.md.
+    mappings=Mappings(),
 )
 
 

@@ -44,7 +44,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(SUBNETS,),
-    # FSBP EC2.15 and its NIST list (Security Hub control reference, [EC2.15]).
+    # Same check as Security Hub CSPM EC2.15; Prowler vpc_subnet_no_public_ip_by_default. NIST from Security
+    # Hub's related requirements. See docs/mappings.md.
     mappings=Mappings(
         fsbp=("EC2.15",),
         nist=(

@@ -60,7 +60,8 @@ CONTROL = Control(
         ),
     ),
     inputs=(WEB_ACLS, WEB_ACL),
-    # FSBP WAF.10 and its NIST list (Security Hub control reference, [WAF.10]).
+    # Same check as Security Hub CSPM WAF.10; Prowler wafv2_webacl_with_rules. NIST from Security Hub's
+    # related requirements. See docs/mappings.md.
     mappings=Mappings(fsbp=("WAF.10",), nist=("CA-9(1)", "CM-2")),
 )
 

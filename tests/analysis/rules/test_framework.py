@@ -34,7 +34,7 @@ GOOD = dict(
     rationale="Because.",
     remediation=Remediation(console="Do it.", cli="aws iam x", terraform='resource "x" "y" {}'),
     inputs=(Input(service="iam", operation="GetAccountSummary", regional=False),),
-    mappings=Mappings(fsbp=("IAM.9",), nist=("AC-6(10)",)),
+    mappings=Mappings(fsbp=("IAM.6",), nist=("AC-6(10)",)),
 )
 
 
@@ -50,7 +50,7 @@ def test_a_valid_control_is_accepted() -> None:
         ({"practice": "vibes"}, "practice"),
         ({"rationale": " "}, "rationale is empty"),
         ({"inputs": ()}, "inputs is empty"),
-        ({"mappings": Mappings()}, "no framework mapping"),
+        ({"mappings": Mappings(fsbp=("IAM.9",))}, "FSBP"),  # a Security Hub control outside FSBP
         ({"mappings": Mappings(cis=("one",))}, "CIS"),
         ({"mappings": Mappings(fsbp=("IAM-9",))}, "FSBP"),
         ({"mappings": Mappings(nist=("ac2",))}, "NIST"),

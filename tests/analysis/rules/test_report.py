@@ -46,7 +46,7 @@ CONTROL = Control(
     rationale="why",
     remediation=Remediation(console="click", cli="aws iam ...", terraform='resource "x" "y" {}'),
     inputs=(Input(service="iam", operation="GetAccountSummary", regional=False),),
-    mappings=Mappings(cis=("1.4",), fsbp=("IAM.9",), nist=("AC-2",)),
+    mappings=Mappings(cis=("1.4",), fsbp=("IAM.6",), nist=("AC-2",)),
 )
 
 
@@ -91,7 +91,7 @@ def test_result_fields_place_and_evidence(inventory: Any) -> None:
     org = inventory.organization
     assert r["ou_ids"] == [u.id for u in org.path_to(a)] and r["ou_ids"][0] in org.root_ids
     assert len(r["ou_path"]) == len(r["ou_ids"])
-    assert r["mappings"] == {"cis": ["1.4"], "fsbp": ["IAM.9"], "nist": ["AC-2"]}
+    assert r["mappings"] == {"cis": ["1.4"], "fsbp": ["IAM.6"], "nist": ["AC-2"]}
     assert r["evidence"] == {
         "call_ids": [3, 4],
         "statements": ["s0"],
@@ -153,7 +153,7 @@ def test_ocsf_mapping(inventory: Any) -> None:
     ]
     f = findings[1]
     assert (f["severity_id"], f["severity"]) == (4, "High")
-    assert f["compliance"]["requirements"] == ["CIS 1.4", "FSBP IAM.9", "NIST AC-2"]
+    assert f["compliance"]["requirements"] == ["CIS 1.4", "FSBP IAM.6", "NIST AC-2"]
     assert f["compliance"]["standards"][0].startswith("CIS AWS Foundations Benchmark v")
     assert f["resources"][0]["uid"] == f"arn:aws:iam::{ACCOUNTS[1]}:root"
     assert f["cloud"]["account"]["uid"] == ACCOUNTS[1] and f["cloud"]["org"]["uid"].startswith("o-")
@@ -244,16 +244,17 @@ def test_pass_rate_is_pass_over_pass_and_fail_waived_and_not_assessed_apart() ->
 
 
 def test_pass_rates_take_reported_statuses_and_list_sections_without_results() -> None:
-    a = control("a_x_y", cis=("4.1",), fsbp=("CloudWatch.1",))
-    b = control("b_x_y", cis=("10.2",), fsbp=("EC2.2",))
+    # Mappings are validated against the framework lists (analysis.rules.frameworks): real ids only.
+    a = control("a_x_y", cis=("4.1",), fsbp=("CloudTrail.1",))
+    b = control("b_x_y", cis=("5.5",), fsbp=("EC2.2",))
     items = [dataclasses.replace(result(FAIL, acc), control_id=a.id) for acc in ACCOUNTS[:2]]
     got = rates(items, [a, b], statuses=["WAIVED", FAIL])
     assert (got[("CIS", "4")].failed, got[("CIS", "4")].waived) == (1, 1)
     assert got[("CIS", "4")].rate == 0.0
     # b has no results: its sections are listed, empty
-    assert got[("CIS", "10")] == SectionRate(framework="CIS", section="10", title="Section 10")
-    assert list(got)[:2] == [("CIS", "4"), ("CIS", "10")]  # by number, not as text
-    assert list(got)[2:] == [("FSBP", "CloudWatch"), ("FSBP", "EC2")]
+    assert got[("CIS", "5")] == SectionRate(framework="CIS", section="5", title="Networking")
+    assert list(got)[:2] == [("CIS", "4"), ("CIS", "5")]
+    assert list(got)[2:] == [("FSBP", "CloudTrail"), ("FSBP", "EC2")]
 
 
 def test_pass_rates_by_section_on_the_catalogue() -> None:
