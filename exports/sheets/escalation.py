@@ -1,0 +1,114 @@
+"""The "Escalation paths" sheet: principals that can climb to administrator, hop by hop.
+
+For every trust finding with a path (``escalation_path_to_admin``: a user or role that becomes an
+administrator only by using an escalation technique, as the IAM controls found them), a row for
+the finding (who, which account, what it reaches) and one row per hop: from, the technique(s),
+to, the conditions the hop depends on and the statements that allow it. The other trust findings
+(administrators, external and public trust) are results on the Findings sheet.
+With an account or OU filter: the findings about principals of accounts in scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from analysis.trust.queries import Step
+from exports.sheets.inventory_common import Row, account_label, fit_row, in_scope, lines, note_row, or_note
+from exports.sheets.trust import NO_GRAPH, conditions_text, node_text
+from exports.xlsx_writer import Column, SheetSpec
+
+if TYPE_CHECKING:
+    from analysis.trust.findings import TrustFinding
+    from analysis.trust.graph import TrustGraph
+    from exports.options import ExportOptions
+    from exports.pack_data import PackData
+
+SHEET = SheetSpec(
+    title="Escalation paths",
+    columns=(
+        Column("Finding", 8, kind="int"),
+        Column("Principal", 44, wrap=True),
+        Column("Account", 26),
+        Column("Severity", 11, kind="severity"),
+        Column("Title", 40, wrap=True),
+        Column("Hop", 6, kind="int"),
+        Column("From", 40, wrap=True),
+        Column("Technique", 36, wrap=True),
+        Column("To", 40, wrap=True),
+        Column("Conditions", 44, wrap=True),
+        Column("Statements", 60, wrap=True),
+        Column("Detail", 60, wrap=True),
+    ),
+)
+
+_KEEP = (0, 1, 2, 3, 4, 5)
+_DETAIL = 11
+
+
+def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    empty = (
+        "No escalation path to an administrator starts in the accounts in the pack's scope"
+        if options.filters_accounts
+        else "No escalation path to an administrator was found"
+    )
+    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=1))
+
+
+def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    tg = data.trust_graph
+    if tg is None:
+        yield note_row(NO_GRAPH, len(SHEET.columns), at=1)
+        return
+    number = 0
+    for finding in data.trust_findings:
+        if finding.path is None or not finding.path.steps:
+            continue
+        if not in_scope(data, options, finding.account_id):
+            continue
+        number += 1
+        yield from _finding_rows(data, tg, number, finding)
+
+
+def _finding_rows(data: PackData, tg: TrustGraph, number: int, finding: TrustFinding) -> Iterator[Row]:
+    assert finding.path is not None
+    steps = finding.path.steps
+    head = (
+        number,
+        node_text(tg, finding.resource),
+        account_label(data, finding.account_id),
+        finding.severity,
+        finding.title,
+    )
+    summary = (
+        *head,
+        None,
+        node_text(tg, steps[0].source),
+        f"{len(steps)} hop(s)" + (", conditional" if finding.path.conditional else ""),
+        node_text(tg, steps[-1].target),
+        "",
+        lines(finding.statements),
+        finding.detail,
+    )
+    yield from fit_row(summary, keep=_KEEP, mark=_DETAIL)
+    for hop, step in enumerate(steps, start=1):
+        yield from fit_row((*head, hop, *_step_cells(tg, step)), keep=_KEEP, mark=_DETAIL)
+
+
+def _step_cells(tg: TrustGraph, step: Step) -> tuple[str, str, str, str, str, str]:
+    """From, technique(s), to, conditions, statements and reasons of one hop (every way it can be made)."""
+    several = len(step.edges) > 1
+
+    def each(text: str, technique: str) -> str:
+        return f"{technique}: {text}" if several and text else text
+
+    conditions = [each(conditions_text(e.conditions), e.technique) for e in step.edges]
+    statements = [each(lines(s.describe() for s in e.statements), e.technique) for e in step.edges]
+    return (
+        node_text(tg, step.source),
+        lines(dict.fromkeys(e.technique for e in step.edges)),
+        node_text(tg, step.target),
+        lines(c for c in conditions if c),
+        lines(s for s in statements if s),
+        lines(dict.fromkeys(e.reason for e in step.edges)),
+    )

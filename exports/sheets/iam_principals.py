@@ -1,0 +1,310 @@
+"""The "IAM principals" sheet: the root user, users, groups and roles of every account.
+
+One row per principal, by account (root user, users, groups, roles, each by name): when it was
+created and last used, console password and MFA, access keys (age at collection time, last use),
+groups or members, attached and inline policies, permissions boundary, and whether it is an
+administrator of its account as the trust analysis judged it (the policy engine's ``is_admin``
+with SCPs: the same answer the IAM controls report). Facts the snapshot does not hold are said
+("unknown: the credential report was denied"), never shown as "No".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from analysis.model.coverage import COLLECTED
+from analysis.model.iam import AccessKey, AccountIamSummary, Group, IamInventory, Role, User
+from analysis.model.records import partition_of
+from analysis.trust.edges.assume_role import trust_grants
+from exports.sheets.inventory_common import (
+    Row,
+    account_name,
+    fit_row,
+    in_scope,
+    lines,
+    note_row,
+    or_note,
+    yes_no,
+)
+from exports.xlsx_writer import Column, SheetSpec
+
+if TYPE_CHECKING:
+    from exports.options import ExportOptions
+    from exports.pack_data import PackData
+
+SHEET = SheetSpec(
+    title="IAM principals",
+    columns=(
+        Column("Account", 14),
+        Column("Account name", 20),
+        Column("Type", 10),
+        Column("Name", 28),
+        Column("ARN", 50),
+        Column("Created", 26),
+        Column("Last used", 34, wrap=True),
+        Column("Console password", 12, wrap=True),
+        Column("MFA", 24, wrap=True),
+        Column("Access keys", 50, wrap=True),
+        Column("Groups / members", 30, wrap=True),
+        Column("Attached managed policies", 36, wrap=True),
+        Column("Inline policies", 26, wrap=True),
+        Column("Permissions boundary", 30, wrap=True),
+        Column("Administrator", 12, wrap=True),
+        Column("Administrator: why", 50, wrap=True),
+        Column("Trusted by (roles)", 50, wrap=True),
+        Column("Notes", 40, wrap=True),
+    ),
+)
+
+_R = TypeVar("_R", User, Group, Role)
+_KEEP = (0, 1, 2, 3, 4)
+_NOTES = 17
+_NA = "n/a"
+
+
+def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    empty = (
+        "No IAM principal of the accounts in the pack's scope is in the snapshot"
+        if options.filters_accounts
+        else "No IAM principal in the snapshot (IAM was not collected, or every account's listing failed)"
+    )
+    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=3))
+
+
+def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    iam = data.inventory.iam
+    at = _collection_time(data)
+    partition = partition_of(dict(data.manifest))
+    accounts = sorted(
+        {*iam.accounts, *(p.account_id for m in (iam.users, iam.roles, iam.groups) for p in m.values())}
+    )
+    users = _by_account(iam.users.values())
+    groups = _by_account(iam.groups.values())
+    roles = _by_account(iam.roles.values())
+    for account_id in accounts:
+        if not in_scope(data, options, account_id):
+            continue
+        name = account_name(data, account_id)
+        summary = iam.accounts.get(account_id)
+        if summary is not None:
+            yield from fit_row(_root_row(account_id, name, summary, partition), keep=_KEEP, mark=_NOTES)
+        for user in users.get(account_id, []):
+            yield from fit_row(_user_row(data, iam, name, user, at), keep=_KEEP, mark=_NOTES)
+        for group in groups.get(account_id, []):
+            yield from fit_row(_group_row(iam, name, group), keep=_KEEP, mark=_NOTES)
+        for role in roles.get(account_id, []):
+            yield from fit_row(_role_row(data, iam, name, role), keep=_KEEP, mark=_NOTES)
+
+
+def _by_account(records: Iterable[_R]) -> dict[str, list[_R]]:
+    out: dict[str, list[_R]] = {}
+    for r in records:
+        out.setdefault(r.account_id, []).append(r)
+    for v in out.values():
+        v.sort(key=lambda r: (r.name.lower(), r.arn))
+    return out
+
+
+def _collection_time(data: PackData) -> datetime | None:
+    return _date(str(data.manifest.get("started_at") or data.manifest.get("finished_at") or ""))
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d if d.tzinfo else None
+
+
+def _root_row(account_id: str, name: str, s: AccountIamSummary, partition: str) -> Row:
+    cr = s.root_credentials
+    notes = []
+    if s.credential_report_state != COLLECTED:
+        notes.append(f"credential report: {s.credential_report_state.replace('_', ' ')}")
+    if s.summary_state != COLLECTED:
+        notes.append(f"account summary: {s.summary_state.replace('_', ' ')}")
+    if cr is None:
+        last_used = "unknown (no credential report)"
+        console = "unknown"
+    else:
+        last_used = f"console: {cr.password_last_used or 'never (or no information)'}"
+        # The root row says "not_supported" for password_enabled: the console password of the
+        # root user is not reported (IAM User Guide, "Getting credential reports").
+        console = yes_no(cr.password_enabled, "not reported for the root user")
+    keys = yes_no(s.root_access_keys_present, "unknown (account summary not collected)")
+    if cr is not None and (cr.access_key_1_active or cr.access_key_2_active):
+        keys += f"; active: key 1 {yes_no(cr.access_key_1_active)}, key 2 {yes_no(cr.access_key_2_active)}"
+    return (
+        account_id,
+        name,
+        "root user",
+        "<root account>",
+        f"arn:{partition}:iam::{account_id}:root",
+        cr.user_creation_time if cr else None,
+        last_used,
+        console,
+        yes_no(s.root_mfa_enabled, "unknown (account summary not collected)"),
+        f"access keys present: {keys}",
+        _NA,
+        _NA,
+        _NA,
+        _NA,
+        "Yes",
+        "the root user has full control of its account (only SCPs restrict it, in member accounts)",
+        _NA,
+        lines(notes),
+    )
+
+
+def _user_row(data: PackData, iam: IamInventory, name: str, user: User, at: datetime | None) -> Row:
+    cr = user.credential_report
+    notes: list[str] = []
+    if cr is None:
+        last_used = f"console: unknown (credential report {user.credential_report_state.replace('_', ' ')})"
+    else:
+        last_used = f"console: {cr.password_last_used or 'never (or no information)'}"
+    console = yes_no(
+        user.console_password, f"unknown (credential report {user.credential_report_state.replace('_', ' ')})"
+    )
+    mfa_known = cr is not None and cr.mfa_active is not None
+    has_mfa = bool(user.mfa_serials) or (cr is not None and bool(cr.mfa_active))
+    mfa = "Yes" if has_mfa else ("No" if mfa_known or user.mfa_state == COLLECTED else "unknown")
+    if user.mfa_serials:
+        mfa += "\n" + lines(user.mfa_serials)
+    if user.access_keys_state != COLLECTED:
+        keys = f"unknown: ListAccessKeys {user.access_keys_state.replace('_', ' ')}"
+    else:
+        keys = lines(_key_words(k, at) for k in user.access_keys) or "none"
+    return (
+        user.account_id,
+        name,
+        "user",
+        user.name,
+        user.arn,
+        user.created,
+        last_used,
+        console,
+        mfa,
+        keys,
+        lines(user.group_names),
+        _managed(iam, user.attached_policy_arns),
+        lines(p.name for p in user.inline_policies),
+        _boundary(iam, user.permissions_boundary_arn),
+        *_admin(data, user.arn),
+        _NA,
+        lines(notes),
+    )
+
+
+def _key_words(key: AccessKey, at: datetime | None) -> str:
+    created = _date(key.created)
+    age = f", {(at - created).days} days old at collection" if at and created else ""
+    if key.last_used_state != COLLECTED:
+        used = f"last use unknown (GetAccessKeyLastUsed {key.last_used_state.replace('_', ' ')})"
+    elif key.last_used_date:
+        where = ", ".join(x for x in (key.last_used_service, key.last_used_region) if x and x != "N/A")
+        used = f"last used {key.last_used_date}" + (f" ({where})" if where else "")
+    else:
+        used = "never used"
+    return f"{key.access_key_id} {key.status}, created {key.created or 'unknown'}{age}, {used}"
+
+
+def _group_row(iam: IamInventory, name: str, group: Group) -> Row:
+    members = [m.rsplit("/", 1)[-1] for m in group.member_arns]
+    return (
+        group.account_id,
+        name,
+        "group",
+        group.name,
+        group.arn,
+        None,
+        _NA,
+        _NA,
+        _NA,
+        _NA,
+        lines(members) or "no members",
+        _managed(iam, group.attached_policy_arns),
+        lines(p.name for p in group.inline_policies),
+        _NA,
+        _NA,
+        "a group is not a principal: its policies count for its members (see their rows)",
+        _NA,
+        "",
+    )
+
+
+def _role_row(data: PackData, iam: IamInventory, name: str, role: Role) -> Row:
+    if role.last_used_date:
+        last_used = role.last_used_date + (f" ({role.last_used_region})" if role.last_used_region else "")
+    else:
+        last_used = "no use recorded (IAM tracks the last 400 days)"
+    notes = []
+    if role.service_linked:
+        notes.append("service-linked role (AWS manages its permissions and trust policy)")
+    if role.instance_profile_arns:
+        notes.append(
+            "instance profiles: " + ", ".join(a.rsplit("/", 1)[-1] for a in role.instance_profile_arns)
+        )
+    if role.trust_policy.error:
+        notes.append(f"trust policy unreadable: {role.trust_policy.error}")
+    return (
+        role.account_id,
+        name,
+        "role",
+        role.name,
+        role.arn,
+        role.created,
+        last_used,
+        _NA,
+        _NA,
+        _NA,
+        _NA,
+        _managed(iam, role.attached_policy_arns),
+        lines(p.name for p in role.inline_policies),
+        _boundary(iam, role.permissions_boundary_arn),
+        *_admin(data, role.arn),
+        _trusted_by(role),
+        lines(notes),
+    )
+
+
+def _trusted_by(role: Role) -> str:
+    out = []
+    for g in trust_grants(role):
+        who = "everyone (NotPrincipal)" if g.via_not_principal else f"{g.principal_type}: {g.value}"
+        cond = f" if {'; '.join(c.text() for c in g.conditions)}" if g.conditions else ""
+        out.append(f"{who} ({g.action}){cond}")
+    return lines(dict.fromkeys(out)) or "nobody (no Allow statement for sts:AssumeRole*)"
+
+
+def _managed(iam: IamInventory, arns: tuple[str, ...]) -> str:
+    out = []
+    for arn in arns:
+        policy = iam.policies.get(arn)
+        name = policy.name if policy else arn.rsplit("/", 1)[-1]
+        managed = policy.aws_managed if policy else ":iam::aws:policy/" in arn
+        out.append(f"{name} (AWS managed)" if managed else name)
+    return lines(out)
+
+
+def _boundary(iam: IamInventory, arn: str | None) -> str:
+    if arn is None:
+        return "none"
+    policy = iam.policies.get(arn)
+    return f"{policy.name if policy else arn.rsplit('/', 1)[-1]}\n{arn}"
+
+
+def _admin(data: PackData, arn: str) -> tuple[str, str]:
+    if data.trust_graph is None:
+        return "unknown", "the trust graph (which judges administrators) was not built for this pack"
+    decision = data.trust_graph.admins.get(arn)
+    if decision is None:
+        return "No", ""
+    if decision.decision == "conditional":
+        return "Yes, if conditions hold", decision.summary()
+    return "Yes", lines(s.describe() for s in decision.deciding)

@@ -1,0 +1,171 @@
+"""The "Trust relationships" sheet: who can become whom, one row per edge of the trust graph.
+
+Included: role assumption (``sts:AssumeRole`` from accounts, principals, ``*`` and AWS services),
+federation (SAML, web identity), Identity Center (assignments, group membership, provisioning).
+Left out: the escalation techniques and PassRole edges (the "Escalation paths" sheet shows
+those that lead somewhere) and the administrator edges (the "IAM principals" sheet says who is an
+administrator). At 500 accounts the graph has about two million edges, most of them escalation
+and admin ones; the rows here are those the trust policies and federation make.
+
+Each row: both ends (name, id, kind, account), the relationship, whether it stays in the
+organization, the conditions it depends on (from the trust policy, or left pending by the policy
+evaluation) and the statements that made it. Rows are in the graph's build order (deterministic
+for a snapshot). With an account or OU filter: edges with either end in an account in scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from analysis.trust.edges.base import Edge, EdgeCondition
+from analysis.trust.nodes import (
+    EXTERNAL_ACCOUNT,
+    EXTERNAL_PRINCIPAL,
+    FEDERATED,
+    OIDC_PROVIDER,
+    PUBLIC,
+    SAML_PROVIDER,
+    SERVICE,
+    SSO_GROUP,
+    SSO_USER,
+    Node,
+)
+from exports.sheets.inventory_common import Row, fit_row, in_scope, lines, note_row, or_note
+from exports.xlsx_writer import Column, SheetSpec
+
+if TYPE_CHECKING:
+    from analysis.trust.graph import TrustGraph
+    from exports.options import ExportOptions
+    from exports.pack_data import PackData
+
+INCLUDES = (
+    "Role assumption, federation (SAML, web identity) and Identity Center edges. Escalation techniques "
+    "and PassRole are on the Escalation paths sheet; administrators on the IAM principals sheet."
+)
+NO_GRAPH = "The trust graph was not built for this pack: trust relationships are not assessed"
+# Edge kinds on other sheets (see the module docstring).
+LEFT_OUT_KINDS = frozenset({"escalation", "pass_role", "admin", "controls"})
+
+SHEET = SheetSpec(
+    title="Trust relationships",
+    columns=(
+        Column("From", 44, wrap=True),
+        Column("From kind", 14),
+        Column("From account", 14),
+        Column("To", 44, wrap=True),
+        Column("To kind", 14),
+        Column("To account", 14),
+        Column("Relationship", 18),
+        Column("Technique", 28),
+        Column("Scope", 24),
+        Column("Conditional", 11),
+        Column("Conditions", 50, wrap=True),
+        Column("Statements", 60, wrap=True),
+        Column("Reason", 60, wrap=True),
+    ),
+)
+
+_KEEP = (0, 1, 2, 3, 4, 5, 6, 7)
+_REASON = 12
+_ORIGIN_WORDS = {
+    "trust": "trust policy",
+    # EdgeCondition does not say whether an engine condition came from an Allow or a Deny statement.
+    "engine": "left open by the permission evaluation: must hold if from an Allow, must not if from a Deny",
+}
+_KIND_WORDS = {
+    "assume_role": "assume role",
+    "assume_role_saml": "SAML federation",
+    "assume_role_web_identity": "web identity federation",
+    "service_trust": "AWS service",
+    "identity_center": "Identity Center",
+    "member_of": "group member",
+    "provisions": "provisions",
+}
+
+
+def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    empty = (
+        "No trust relationship has an end in the accounts in the pack's scope"
+        if options.filters_accounts
+        else "The trust graph has no role assumption, federation or Identity Center edge"
+    )
+    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=0))
+
+
+def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    tg = data.trust_graph
+    if tg is None:
+        yield note_row(NO_GRAPH, len(SHEET.columns), at=0)
+        return
+    nodes: dict[str, tuple[str, str, str, bool]] = {}
+    scope: dict[str, bool] = {}
+
+    def node(node_id: str) -> tuple[str, str, str, bool]:
+        """(cell text, kind, account, account in scope) of a node, once per node."""
+        found = nodes.get(node_id)
+        if found is None:
+            n = tg.node(node_id)
+            account = n.account_id or ""
+            if account not in scope:
+                scope[account] = in_scope(data, options, account) if account else False
+            found = (node_words(n), n.kind.replace("_", " "), account, scope[account])
+            nodes[node_id] = found
+        return found
+
+    for source, successors in tg.graph.adj.items():
+        for target, attrs in successors.items():
+            edges: tuple[Edge, ...] = attrs["edges"]
+            if all(e.kind in LEFT_OUT_KINDS for e in edges):
+                continue
+            src, dst = node(source), node(target)
+            if options.filters_accounts and not (src[3] or dst[3]):
+                continue
+            for edge in edges:
+                if edge.kind in LEFT_OUT_KINDS:
+                    continue
+                row = (
+                    src[0],
+                    src[1],
+                    src[2],
+                    dst[0],
+                    dst[1],
+                    dst[2],
+                    _KIND_WORDS.get(edge.kind, edge.kind.replace("_", " ")),
+                    edge.technique,
+                    _scope_words(edge, tg.node(source)),
+                    "Yes" if edge.conditional else "No",
+                    conditions_text(edge.conditions),
+                    lines(s.describe() for s in edge.statements),
+                    edge.reason,
+                )
+                yield from fit_row(row, keep=_KEEP, mark=_REASON)
+
+
+def node_words(n: Node) -> str:
+    """A node's name, then its id on the next line when they differ."""
+    return n.label if not n.label or n.label == n.id else f"{n.label}\n{n.id}"
+
+
+def conditions_text(conditions: tuple[EdgeCondition, ...]) -> str:
+    return lines(f"{c.text()} ({_ORIGIN_WORDS.get(c.origin, c.origin)})" for c in conditions)
+
+
+def _scope_words(edge: Edge, source: Node) -> str:
+    if source.kind == PUBLIC:
+        return "public (any AWS principal)"
+    if edge.intra_org is True:
+        return "within the organization"
+    if edge.intra_org is False or source.kind in (EXTERNAL_ACCOUNT, EXTERNAL_PRINCIPAL):
+        return "from outside the organization"
+    if source.kind in (SAML_PROVIDER, OIDC_PROVIDER, FEDERATED):
+        return "federated identities"
+    if source.kind == SERVICE:
+        return "AWS service"
+    if source.kind in (SSO_USER, SSO_GROUP) or edge.kind in ("identity_center", "member_of", "provisions"):
+        return "Identity Center"
+    return ""
+
+
+def node_text(tg: TrustGraph, node_id: str) -> str:
+    return node_words(tg.node(node_id)) if tg.graph.has_node(node_id) else node_id
