@@ -208,3 +208,20 @@ def test_instance_public_ip_not_reachable_says_so(tmp_path: Path) -> None:
     area.instance("i-q", "subnet-q", "10.4.1.5", groups=["sg-q"], public_ip="203.0.113.99")
     result = one(run(tmp_path, ec2_instance_public_ip, area), "i-q")
     assert result.status == FAIL and "no port of it is reachable" in result.message
+
+
+def test_rdp_passes_for_groups_that_do_not_open_3389_to_the_internet(tmp_path: Path) -> None:
+    area = Area(A)
+    area.vpc("vpc-r", "10.5.0.0/16")
+    area.sg("sg-rdp-internal", "vpc-r", [perm("tcp", 3389, cidr="10.0.0.0/8")], name="rdp-from-vpn")
+    area.sg("sg-web-only", "vpc-r", [perm("tcp", 443), perm("tcp", 80, cidr=ANY6)], name="web")
+    area.sg("sg-rdp-udp", "vpc-r", [perm("udp", 3389)], name="rdp-udp")  # CIS 5.3: any protocol on 3389
+    results = run(tmp_path, ec2_sg_rdp_open_to_internet, area)
+    internal = one(results, "sg-rdp-internal")
+    assert internal.status == PASS
+    assert internal.message == (
+        "sg-rdp-internal (rdp-from-vpn): no inbound rule opens it to the internet (0.0.0.0/0 or ::/0)."
+    )
+    assert one(results, "sg-web-only").status == PASS  # open to the world, but not on 3389
+    udp = one(results, "sg-rdp-udp")
+    assert udp.status == FAIL and "udp/3389" in udp.message
