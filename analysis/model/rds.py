@@ -37,6 +37,9 @@ class DbInstance(Record):
     cluster_identifier: str | None
     iam_auth: bool | None
     deletion_protection: bool | None
+    backup_retention_days: int | None  # BackupRetentionPeriod: 0 means automated backups are off
+    auto_minor_version_upgrade: bool | None
+    read_replica_source: str | None  # the instance or cluster this one replicates, for a read replica
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +76,10 @@ def normalize_rds(source: PageSource, coverage: Coverage) -> RdsInventory:
 
 def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _instances(source: PageSource, partition: str) -> dict[str, DbInstance]:
@@ -113,6 +120,10 @@ def _instances(source: PageSource, partition: str) -> dict[str, DbInstance]:
                 cluster_identifier=as_str(db.get("DBClusterIdentifier")),
                 iam_auth=_bool(db.get("IAMDatabaseAuthenticationEnabled")),
                 deletion_protection=_bool(db.get("DeletionProtection")),
+                backup_retention_days=_int(db.get("BackupRetentionPeriod")),
+                auto_minor_version_upgrade=_bool(db.get("AutoMinorVersionUpgrade")),
+                read_replica_source=as_str(db.get("ReadReplicaSourceDBInstanceIdentifier"))
+                or as_str(db.get("ReadReplicaSourceDBClusterIdentifier")),
             )
     return out
 

@@ -27,6 +27,8 @@ CONTROL_MODULES = (
     "rds_instance_not_public",
     "rds_instance_storage_encrypted",
     "rds_instance_deletion_protection",
+    "rds_instance_backup_enabled",
+    "rds_instance_minor_version_upgrade",
     "rds_snapshot_not_public",
     "rds_snapshot_encrypted",
     "rds_snapshot_shared_outside_org",
