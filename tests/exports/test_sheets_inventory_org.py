@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from analysis.model.organizations import (
     CONTENT_UNKNOWN,
@@ -27,11 +28,11 @@ from tests.exports.inventory_sheets_support import (
 __all__ = ["demo_pack"]  # the fixture, imported for pytest
 
 
-def accounts_table(data: PackData, options: ExportOptions | None = None) -> list[dict[str, object]]:
+def accounts_table(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:
     return table(accounts_ous.SHEET, accounts_ous.rows(data, options or ExportOptions()))
 
 
-def policies_table(data: PackData, options: ExportOptions | None = None) -> list[dict[str, object]]:
+def policies_table(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:
     return table(org_policies.SHEET, org_policies.rows(data, options or ExportOptions()))
 
 
@@ -61,7 +62,7 @@ def test_account_row_has_its_facts_policies_and_collection(demo_pack: PackData) 
     assert row["Kind"] == "Account" and row["Depth"] == 3
     assert row["OU path"] == "Root / Workloads / Prod"
     assert row["Email"] == "aws+web-prod@example-corp.example" and row["Status"] == "ACTIVE"
-    assert row["Collection"].startswith("partial: 2 call(s) denied")  # type: ignore[union-attr]
+    assert row["Collection"].startswith("partial: 2 call(s) denied")
     attached = str(row["Policies attached here"]).splitlines()
     assert attached == ["SCP: FullAWSAccess (p-FullAWSAccess)", "RCP: RCPFullAWSAccess (p-RCPFullAWSAccess)"]
     inherited = str(row["Policies inherited"]).splitlines()
@@ -96,7 +97,7 @@ def test_management_account_note(demo_pack: PackData) -> None:
 def test_account_filter_keeps_the_path_above(demo_pack: PackData) -> None:
     web_prod = account_id_named(demo_pack, "web-prod")
     rows = accounts_table(demo_pack, ExportOptions(accounts=frozenset({web_prod})))
-    assert [r["Name"].strip() for r in rows] == ["Root", "Workloads", "Prod", "web-prod"]  # type: ignore[union-attr]
+    assert [r["Name"].strip() for r in rows] == ["Root", "Workloads", "Prod", "web-prod"]
 
 
 def test_ou_filter_keeps_the_subtree(demo_pack: PackData) -> None:
@@ -152,9 +153,8 @@ def test_every_policy_with_its_exact_content(demo_pack: PackData) -> None:
     org = demo_pack.inventory.organization
     rows = policies_table(demo_pack)
     assert len(rows) == len(org.policies)
-    assert [r["Type"] for r in rows] == sorted(
-        (r["Type"] for r in rows), key=["SCP", "RCP", "Tag", "Backup", "AI opt-out"].index
-    )
+    order = ["SCP", "RCP", "Tag", "Backup", "AI opt-out"]
+    assert [r["Type"] for r in rows] == sorted((r["Type"] for r in rows), key=order.index)
     for row in rows:
         policy = org.policies[str(row["Policy id"])]
         assert row["Content (JSON as collected)"] == policy.content_raw
