@@ -6,9 +6,9 @@ first use and shared by every control of one assessment (building them is the sl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from analysis.rules.base import NOT_ASSESSED, Control, Evidence, Input, Result
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from analysis.trust.graph import TrustGraph
 
 GLOBAL = "global"
+T = TypeVar("T")
 
 
 class AssessmentContext:
@@ -38,6 +39,15 @@ class AssessmentContext:
         # "Now" for age checks is the collection time, not the time of the assessment: the
         # snapshot is the evidence, and re-assessing it later must give the same answer.
         self.now: datetime = now or _collection_time(inventory.manifest) or datetime.now(UTC)
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """``build()`` once for this context: an index every control of one assessment (and the
+        report written from it) shares. Keys are namespaced by their owner (``"organizations.regions"``)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
 
     # -- scope -------------------------------------------------------------------------------------
 
