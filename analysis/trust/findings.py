@@ -12,8 +12,9 @@ Kinds (``TrustFinding.kind``):
   that is only a wildcard (GitHub Actions: any repository could assume the role; Cognito: no
   ``aud`` restriction to an identity pool).
 - ``principal_with_admin``: the engine judges the principal an administrator of its account.
-- ``escalation_path_to_admin``: a principal that is not admin can become one through an
-  escalation technique (the path is the evidence).
+- ``escalation_path_to_admin``: a user or role that becomes administrator of some account only
+  through an escalation technique (one finding per principal naming those accounts; the path to
+  one of them is the evidence; the search is ``analysis.trust.escalation``).
 - ``unused_role`` / ``unused_access_key`` / ``unused_password``: not used for ``unused_days``,
   only where last-used data exists.
 """
@@ -27,9 +28,10 @@ from datetime import datetime, timedelta
 from analysis.trust.edges.assume_role import ASSUME_ROLE, ASSUME_WEB, trust_grants
 from analysis.trust.edges.base import RESTRICTING_KEYS
 from analysis.trust.edges.federation import GITHUB_HOST, oidc_host
+from analysis.trust.escalation import escalations
 from analysis.trust.graph import TrustGraph
-from analysis.trust.nodes import ROLE, USER, account_of_arn
-from analysis.trust.queries import Path, who_can_reach_admin
+from analysis.trust.nodes import account_of_arn
+from analysis.trust.queries import Path
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 _ACCOUNT_ROOT = ("arn:aws:iam::", ":root")
@@ -50,44 +52,50 @@ class TrustFinding:
 
 def trust_findings(tg: TrustGraph, *, unused_days: int = 90) -> list[TrustFinding]:
     """Every finding of the kinds above, in a stable order."""
-    out = list(_trust_policy_findings(tg))
-    for principal, decision in sorted(tg.admins.items()):
-        out.append(
-            TrustFinding(
-                kind="principal_with_admin",
-                severity=MEDIUM,
-                resource=principal,
-                account_id=account_of_arn(principal) or "",
-                title="Principal with administrator permissions",
-                detail="; ".join(decision.reasons[-3:]),
-                call_ids=_call_ids(tg, principal),
-                statements=tuple(s.describe() for s in decision.deciding),
-            )
-        )
-    for account_id in sorted(tg.org.account_ids):
-        for reach in who_can_reach_admin(tg, account_id, limit=1, kinds=(USER, ROLE)):
-            if reach.node in tg.admins and account_of_arn(reach.node) == account_id:
-                continue
-            path = next((p for p in reach.paths if p.escalation), None)
-            if path is None:
-                continue
-            out.append(
-                TrustFinding(
-                    kind="escalation_path_to_admin",
-                    severity=HIGH,
-                    resource=reach.node,
-                    account_id=account_of_arn(reach.node) or "",
-                    title=f"Privilege escalation path to admin of account {account_id}",
-                    detail=path.describe(tg),
-                    call_ids=_call_ids(tg, reach.node),
-                    path=path,
-                )
-            )
+    out = list(trust_policy_findings(tg))
+    out.extend(admin_findings(tg))
+    out.extend(escalation_findings(tg))
     out.extend(_unused(tg, unused_days))
     return out
 
 
-def _trust_policy_findings(tg: TrustGraph) -> Iterator[TrustFinding]:
+def admin_findings(tg: TrustGraph) -> Iterator[TrustFinding]:
+    """``principal_with_admin``: every principal the engine judged an administrator, by ARN."""
+    for principal, decision in sorted(tg.admins.items()):
+        yield TrustFinding(
+            kind="principal_with_admin",
+            severity=MEDIUM,
+            resource=principal,
+            account_id=account_of_arn(principal) or "",
+            title="Principal with administrator permissions",
+            detail="; ".join(decision.reasons[-3:]),
+            call_ids=_call_ids(tg, principal),
+            statements=tuple(s.describe() for s in decision.deciding),
+        )
+
+
+def escalation_findings(tg: TrustGraph) -> Iterator[TrustFinding]:
+    """``escalation_path_to_admin``: one per user or role that becomes administrator of some account
+    only by escalating (``analysis.trust.escalation``), naming the accounts, with one path."""
+    for esc in escalations(tg):
+        accounts = [t.split(":", 1)[1] for t in esc.admin_nodes]
+        yield TrustFinding(
+            kind="escalation_path_to_admin",
+            severity=HIGH,
+            resource=esc.principal,
+            account_id=account_of_arn(esc.principal) or "",
+            title=f"Privilege escalation path to admin of {len(accounts)} account(s)",
+            detail=f"escalates to administrator of {', '.join(accounts[:10])}"
+            + (f" and {len(accounts) - 10} more" if len(accounts) > 10 else "")
+            + f"; path shown to admin of {esc.shown.split(':', 1)[1]}: {esc.path.describe(tg)}",
+            call_ids=_call_ids(tg, esc.principal),
+            path=esc.path,
+        )
+
+
+def trust_policy_findings(tg: TrustGraph) -> Iterator[TrustFinding]:
+    """The findings read from trust policies alone: public, outside the organization, external
+    without ExternalId, OIDC without ``sub`` (``aud`` for Cognito)."""
     for role in tg.inventory.iam.roles.values():
         if role.service_linked:
             continue

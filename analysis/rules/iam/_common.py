@@ -1,9 +1,9 @@
 """What the IAM controls share: their inputs, dates, indexes built once per assessment, result builders.
 
-Indexes (users per account, the trust findings by kind) are memoized per
+Indexes (users per account, attachments, customer policies) are memoized per
 :class:`AssessmentContext` in a weak dictionary: built by the first control that asks,
-shared by the others, dropped with the context. (Candidates to move up into
-``AssessmentContext`` as cached properties once other areas need them.)
+shared by the others, dropped with the context. (The trust findings by kind, which the report
+reads too, are kept on the context itself: ``AssessmentContext.memo``.)
 """
 
 from __future__ import annotations

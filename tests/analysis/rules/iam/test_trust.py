@@ -247,20 +247,3 @@ def test_unused_roles(tmp_path: Path) -> None:
     assert one(results, MGMT, "Brand-new").status == PASS
     assert not [r for r in results if r.resource_id == "AWSServiceRoleForSupport"]
     assert one(results, B).status == NOT_ASSESSED
-
-
-def test_reach_bits_over_cycles() -> None:
-    """Reachability as bit sets over strongly connected components (a cycle shares its reach)."""
-    from analysis.rules.iam._trust import _reach_bits
-
-    succ = {
-        "a": ["b"],
-        "b": ["c"],
-        "c": ["a", "x"],  # a -> b -> c -> a: one component reaching x
-        "x": [],
-        "y": ["y"],  # a self-loop alone
-        "d": ["a", "y"],
-        "e": [],
-    }
-    bits = _reach_bits(succ, {"x": 1, "y": 2})
-    assert bits == {"a": 1, "b": 1, "c": 1, "x": 1, "y": 2, "d": 3, "e": 0}
