@@ -346,15 +346,14 @@ def summary_json(
 def collect_trust_findings(ctx: Any) -> list[TrustFinding]:
     """The trust findings of an assessment context, as the IAM controls compute them (one search).
 
-    The IAM area keeps a per-assessment index (``trust_findings_by_kind``) that searches escalation
-    paths from the few principals that can escalate at all; ``analysis.trust.findings.trust_findings``
-    searches per account and does not finish at 500 accounts. Its unused-credential kinds are not
-    included: the IAM controls report those per user with the collection-time clock.
+    Give it the assessment's own context (``Assessment.context``): the IAM controls have then
+    built the index (``trust_findings_by_kind``: trust policies, administrators and the escalation
+    search of ``analysis.trust.escalation``) and it is read, not computed again (17 s at 500
+    accounts). A fresh context computes it. The unused-credential kinds are not included: the IAM
+    controls report those per user with the collection-time clock.
     """
-    try:
-        from analysis.rules.iam._trust import trust_findings_by_kind
-    except ImportError:  # the index lived in _common before it had its own module
-        from analysis.rules.iam._common import trust_findings_by_kind  # type: ignore[attr-defined,no-redef]
+    from analysis.rules.iam._trust import trust_findings_by_kind
+
     by_kind = trust_findings_by_kind(ctx)
     out = [f for per_account in by_kind.values() for findings in per_account.values() for f in findings]
     out.sort(key=lambda f: (f.kind, f.account_id, f.resource))
@@ -428,6 +427,8 @@ class SectionRate:
 
     @property
     def label(self) -> str:
+        if not self.section:  # a whole framework
+            return self.title
         if self.framework == "FSBP":
             return f"FSBP {self.section}"
         return f"{self.framework} {self.section} {self.title}"
@@ -457,6 +458,28 @@ def _section_order(key: tuple[str, str]) -> tuple[int, int, str]:
     return (SECTION_FRAMEWORKS.index(framework), number, section.lower())
 
 
+def _status_counts(items: Iterable[StatusLike], statuses: Sequence[str] | None) -> dict[str, Counter[str]]:
+    """Per control id, its results by (reported) status."""
+    per_control: dict[str, Counter[str]] = {}
+    for i, item in enumerate(items):
+        status = statuses[i] if statuses is not None else item.status
+        per_control.setdefault(item.control_id, Counter())[status] += 1
+    return per_control
+
+
+def _rate(framework: str, section: str, title: str, c: Counter[str]) -> SectionRate:
+    return SectionRate(
+        framework=framework,
+        section=section,
+        title=title,
+        passed=c[PASS],
+        failed=c[FAIL],
+        waived=c[WAIVED],
+        not_assessed=c[NOT_ASSESSED],
+        errors=c[ERROR],
+    )
+
+
 def pass_rates_by_section(
     items: Iterable[StatusLike], controls: Iterable[Control], *, statuses: Sequence[str] | None = None
 ) -> list[SectionRate]:
@@ -471,26 +494,23 @@ def pass_rates_by_section(
     """
     sections = {c.id: control_sections(c) for c in controls}
     counts: dict[tuple[str, str], Counter[str]] = {k: Counter() for s in sections.values() for k in s}
-    per_control: dict[str, Counter[str]] = {}
-    for i, item in enumerate(items):
-        status = statuses[i] if statuses is not None else item.status
-        per_control.setdefault(item.control_id, Counter())[status] += 1
-    for control_id, by_status in per_control.items():
+    for control_id, by_status in _status_counts(items, statuses).items():
         for key in sections.get(control_id, ()):
             counts[key].update(by_status)
-    out = []
-    for key in sorted(counts, key=_section_order):
-        c = counts[key]
-        out.append(
-            SectionRate(
-                framework=key[0],
-                section=key[1],
-                title=section_title(*key),
-                passed=c[PASS],
-                failed=c[FAIL],
-                waived=c[WAIVED],
-                not_assessed=c[NOT_ASSESSED],
-                errors=c[ERROR],
-            )
-        )
-    return out
+    return [_rate(*key, section_title(*key), counts[key]) for key in sorted(counts, key=_section_order)]
+
+
+def pass_rates_by_framework(
+    items: Iterable[StatusLike], controls: Iterable[Control], *, statuses: Sequence[str] | None = None
+) -> list[SectionRate]:
+    """Per framework (section ""), the results of the controls mapped to it: each result counted once.
+
+    As :func:`pass_rates_by_section`; the title is the framework's full name and version.
+    """
+    frameworks = {c.id: {fw for fw, _ in control_sections(c)} for c in controls}
+    counts: dict[str, Counter[str]] = {fw: Counter() for s in frameworks.values() for fw in s}
+    for control_id, by_status in _status_counts(items, statuses).items():
+        for fw in frameworks.get(control_id, ()):
+            counts[fw].update(by_status)
+    titles = dict(zip(SECTION_FRAMEWORKS, FRAMEWORKS.values(), strict=True))
+    return [_rate(fw, "", titles[fw], counts[fw]) for fw in SECTION_FRAMEWORKS if fw in counts]
