@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QSettings, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QLabel, QMenu, QMessageBox, QWidget
 
-from analysis.workpaper import Note, Waiver, WorkpaperError
+from analysis.workpaper import WAIVED, Note, Waiver, WorkpaperError
 from ui.models.findings_model import STATUS_LABELS, STATUS_ORDER, FindingRow
 from ui.views.dashboard_view import DashboardView
 from ui.views.findings_controller import AssessmentController
@@ -186,7 +186,13 @@ class WorkpaperController(QObject):
             return
         for w in waivers:
             wp = wp.with_waiver(w)
-        self.session.edit(wp)
+        before = sum(1 for r in self.assessment.rows if r.status == WAIVED)
+        saved = self.session.edit(wp)
+        now = sum(1 for r in self.assessment.rows if r.status == WAIVED)
+        self._say(
+            f"Waived {now - before:,} result(s) with {len(waivers):,} waiver(s)"
+            + (f"; saved to {wp.path}" if saved else "; NOT saved (see the message)")
+        )
 
     def edit_note(self) -> None:
         row = self.findings.selected()
@@ -220,7 +226,9 @@ class WorkpaperController(QObject):
             text=text,
             author=author,
         )
-        self.session.edit(wp.with_note(note))
+        saved = self.session.edit(wp.with_note(note))
+        done = "Note saved" if text else "Note removed"
+        self._say(f"{done} ({row.control_id})" + ("" if saved else "; NOT saved (see the message)"))
 
     def remove_shown_waiver(self) -> None:
         row = self.findings.detail.row
@@ -248,7 +256,10 @@ class WorkpaperController(QObject):
             current = self.session.workpaper
             unchanged = current is not None and index < len(current.waivers) and current.waivers[index] == w
             if button == Button.Yes and unchanged and current is not None:
-                self.session.edit(current.without_waiver(index))
+                saved = self.session.edit(current.without_waiver(index))
+                self._say(
+                    f"Waiver of {w.control_id} removed" + ("" if saved else "; NOT saved (see the message)")
+                )
 
         self._ask("Remove waiver", text, Button.Yes | Button.Cancel, answered)
 
@@ -404,6 +415,11 @@ class WorkpaperController(QObject):
         box.setStandardButtons(buttons)
         box.finished.connect(lambda _r: answered(box.standardButton(box.clickedButton())))
         box.open()
+
+    def _say(self, text: str) -> None:
+        bar = getattr(self.window, "statusBar", None)
+        if bar is not None:
+            bar().showMessage(text, 15_000)
 
     def _remembered(self, key: str) -> str:
         value = self.settings.value(f"workpaper/{key}", "") if self.settings is not None else ""
