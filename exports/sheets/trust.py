@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 INCLUDES = (
-    "Role assumption, federation (SAML, web identity) and Identity Center edges. Escalation techniques "
-    "and PassRole are on the Escalation paths sheet; administrators on the IAM principals sheet."
+    "This sheet lists who can become whom: role assumption, federation (SAML, web identity), AWS service "
+    "and Identity Center edges of the trust graph. Escalation techniques (PassRole, policy rewriting...) "
+    "are on the Escalation paths sheet, administrators on the IAM principals sheet."
 )
 NO_GRAPH = "The trust graph was not built for this pack: trust relationships are not assessed"
 # Edge kinds on other sheets (see the module docstring).
@@ -85,12 +86,15 @@ _KIND_WORDS = {
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
+    """First a row saying what the sheet includes (:data:`INCLUDES`), then one row per edge."""
+    width = len(SHEET.columns)
+    yield note_row(INCLUDES, width, at=0)
     empty = (
         "No trust relationship has an end in the accounts in the pack's scope"
         if options.filters_accounts
         else "The trust graph has no role assumption, federation or Identity Center edge"
     )
-    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=0))
+    yield from or_note(_rows(data, options), note_row(empty, width, at=0))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:

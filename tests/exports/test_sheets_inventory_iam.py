@@ -19,7 +19,10 @@ def principals(data: PackData, options: ExportOptions | None = None) -> list[dic
 
 
 def trust_rows(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:
-    return table(trust.SHEET, trust.rows(data, options or ExportOptions()))
+    """The edge rows, after the first row that says what the sheet includes."""
+    rows = table(trust.SHEET, trust.rows(data, options or ExportOptions()))
+    assert rows[0]["From"] == trust.INCLUDES and all(v is None for v in list(rows[0].values())[1:])
+    return rows[1:]
 
 
 def escalation_rows(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:

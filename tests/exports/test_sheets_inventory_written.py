@@ -1,0 +1,114 @@
+"""The inventory sheets written to a real .xlsx and read back: headers, row counts, untrusted text as text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
+
+import openpyxl
+import pytest
+
+from exports.options import ExportOptions
+from exports.pack_data import PackData
+from exports.sheets import (
+    accounts_ous,
+    coverage,
+    escalation,
+    exposure,
+    iam_principals,
+    org_policies,
+    trust,
+    waivers,
+)
+from exports.xlsx_writer import XlsxWriter
+from tests.exports.inventory_sheets_support import account_id_named, demo_pack, policy_id_named, with_org
+
+__all__ = ["demo_pack"]  # the fixture, imported for pytest
+
+SHEETS: tuple[ModuleType, ...] = (
+    accounts_ous,
+    org_policies,
+    iam_principals,
+    trust,
+    escalation,
+    exposure,
+    coverage,
+    waivers,
+)
+HOSTILE = '=HYPERLINK("http://x","y")'
+
+
+def write(data: PackData, path: Path, options: ExportOptions | None = None) -> dict[str, int]:
+    writer = XlsxWriter()
+    counts = {}
+    for module in SHEETS:
+        placement = writer.write(module.SHEET, module.rows(data, options or ExportOptions()))
+        counts[module.SHEET.title] = placement.rows
+    writer.save(path)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def hostile_pack(demo_pack: PackData) -> PackData:
+    """The demo with snapshot strings an attacker could plant: an account name and a policy description."""
+    org = demo_pack.inventory.organization
+    web = account_id_named(demo_pack, "web-prod")
+    policy = org.policies[policy_id_named(demo_pack, "RegionRestriction")]
+    return with_org(
+        demo_pack,
+        replace(
+            org,
+            accounts={
+                **org.accounts,
+                web: replace(org.accounts[web], name=HOSTILE, email="+1 @cmd|' /C calc'!A0"),
+            },
+            policies={**org.policies, policy.id: replace(policy, description="-2+3\tbell\x07")},
+        ),
+    )
+
+
+def test_every_sheet_written_with_its_header_and_rows(demo_pack: PackData, tmp_path: Path) -> None:
+    path = tmp_path / "pack.xlsx"
+    counts = write(demo_pack, path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [m.SHEET.title for m in SHEETS]
+    for module in SHEETS:
+        ws = wb[module.SHEET.title]
+        assert tuple(c.value for c in ws[1]) == module.SHEET.header
+        assert ws.max_row == counts[module.SHEET.title] + 1
+        assert ws.freeze_panes == "A2"
+        expected = sum(1 for _ in module.rows(demo_pack, ExportOptions()))
+        assert counts[module.SHEET.title] == expected
+    policies = wb["Organization policies"]
+    contents = {row[0].value: row[6].value for row in policies.iter_rows(min_row=2)}
+    for policy in demo_pack.inventory.organization.policies.values():
+        assert contents[policy.id] == policy.content_raw  # the JSON exactly as collected
+
+
+def test_snapshot_strings_stay_text(hostile_pack: PackData, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.xlsx"
+    write(hostile_pack, path)
+    wb = openpyxl.load_workbook(path)
+    tree = wb["Accounts and OUs"]
+    cell = next(row[1] for row in tree.iter_rows(min_row=2) if str(row[1].value).strip() == HOSTILE)
+    assert cell.data_type == "s"  # leading spaces (the indent) keep it from being a formula at all
+    email = next(
+        row[5] for row in tree.iter_rows(min_row=2) if row[5].value and str(row[5].value).startswith("+1")
+    )
+    assert email.data_type == "s" and email.quotePrefix
+    names = [
+        c
+        for ws in (wb["IAM principals"], wb["Internet exposure"], wb["Coverage gaps"])
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if c.value == HOSTILE
+    ]
+    assert names and all(c.data_type == "s" and c.quotePrefix for c in names)
+    policies = wb["Organization policies"]
+    description = next(
+        row[4] for row in policies.iter_rows(min_row=2) if str(row[4].value).startswith("-2+3")
+    )
+    assert description.data_type == "s" and description.quotePrefix
+    assert description.value == "-2+3\tbell\\x07"  # the forbidden character shown, not lost
+    assert description.comment is not None
