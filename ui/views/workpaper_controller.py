@@ -11,13 +11,14 @@ written is retried on request (Workpaper › Save). Dialogs are window-modal (``
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, QUrl
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QLabel, QMenu, QMessageBox, QWidget
 
@@ -277,7 +278,7 @@ class WorkpaperController(QObject):
         else:
             results = "the assessment has not run yet"
         summary = (
-            f"Sign off the workpaper <code>{wp.path}</code>: {len(wp.waivers)} waiver(s), "
+            f"Sign off the workpaper <code>{html.escape(str(wp.path))}</code>: {len(wp.waivers)} waiver(s), "
             f"{len(wp.notes)} note(s). Results as judged now: {results}. The sign-off records your name "
             "and the time; an edit made after it is shown as coming after it."
         )
@@ -395,6 +396,7 @@ class WorkpaperController(QObject):
         if self.message_box is not None:
             self.message_box.close()
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names and ARNs are not markup
         self.message_box = box
         box.finished.connect(lambda _r: self._box_done(box))
         return box

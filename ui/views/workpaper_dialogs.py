@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,10 +45,11 @@ class NoteDialog(QDialog):
         layout = QVBoxLayout(self)
         if signoff_warning:
             layout.addWidget(_banner(signoff_warning))
+        where = html.escape(row.result.resource_arn or row.resource)
         intro = QLabel(
-            f"<b>{row.control_id}</b> on <code>{row.result.resource_arn or row.resource}</code> "
-            f"({row.account_text}, {row.result.region}). The note is kept in the workpaper, beside "
-            "the snapshot. Leave it empty to remove the note."
+            f"<b>{html.escape(row.control_id)}</b> on <code>{where}</code> "
+            f"({html.escape(row.account_text)}, {html.escape(row.result.region)}). "
+            "The note is kept in the workpaper, beside the snapshot. Leave it empty to remove the note."
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)

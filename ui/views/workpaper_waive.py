@@ -12,6 +12,7 @@ required; the expiry date is optional (the waiver applies up to and including th
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -230,7 +231,8 @@ class WaiveDialog(QDialog):
         if self.single:
             r = self.rows[0]
             return (
-                f"<b>{r.control_id}</b> on <code>{r.result.resource_arn or r.resource}</code>. "
+                f"<b>{html.escape(r.control_id)}</b> on "
+                f"<code>{html.escape(r.result.resource_arn or r.resource)}</code>. "
                 "The result will be reported as <b>waived</b>, with your reason, owner and expiry; "
                 "it stays in every list and export."
             )
