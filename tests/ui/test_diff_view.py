@@ -20,10 +20,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from analysis.diff import DiffCancelled
+from analysis.diff import DiffCancelled, FieldChange
 from snapshot import Snapshot
 from tests.analysis.model.builders import FakeCall, write_snapshot
-from ui.models.diff_model import (
+from ui.models.diff_rows import (
     ADDED,
     CHANGED,
     NEW,
@@ -33,6 +33,8 @@ from ui.models.diff_model import (
     UNCHANGED,
     DiffFindingRow,
     ResourceRow,
+    flatten_change,
+    value_text,
 )
 from ui.views.diff_view import DiffView, open_diff_window
 
@@ -329,3 +331,32 @@ def test_models_pass_the_model_tester(
     view.resources.select_kind(CHANGED)
     view.resources.table.selectRow(0)
     qtmodeltester.check(view.resources.fields_model)
+
+
+def test_nested_changes_listed_by_their_leaf_fields() -> None:
+    change = FieldChange(
+        field="public_access_block",
+        old={
+            "block_public_acls": True,
+            "ignore_public_acls": True,
+            "call_ids": (1,),
+            "inner": {"a": 1, "b": 2},
+        },
+        new={
+            "block_public_acls": False,
+            "ignore_public_acls": True,
+            "call_ids": (9,),
+            "inner": {"a": 1, "b": 3},
+        },
+    )
+    rows = flatten_change(change)
+    assert [(r.field, r.old, r.new) for r in rows] == [
+        ("public_access_block.block_public_acls", True, False),
+        ("public_access_block.inner.b", 2, 3),
+    ]  # call ids differ between collections and are not a change
+    assert (
+        flatten_change(FieldChange(field="policy", old=None, new={"Version": "2012-10-17"}))[0].field
+        == "policy"
+    )
+    assert value_text(None) == "null" and value_text("Enabled") == "Enabled"
+    assert value_text({"b": [1], "a": True}) == '{"a": true, "b": [1]}'

@@ -27,16 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.diff_model import (
-    CHANGED,
-    FINDING_KINDS,
-    RESOURCE_KINDS,
     DiffFilterProxy,
-    DiffFindingRow,
     DiffFindingsModel,
     DiffRowsModel,
     FieldChangesModel,
-    ResourceRow,
     ResourcesModel,
+)
+from ui.models.diff_rows import (
+    CHANGED,
+    FINDING_KINDS,
+    RESOURCE_KINDS,
+    DiffFindingRow,
+    ResourceRow,
     status_text,
     value_text,
 )

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from analysis.diff import Comparison, DiffCancelled, DifferentOrganizations, compare_snapshot_files
 from snapshot import SnapshotError, SnapshotTamperedError
-from ui.models.diff_model import (
+from ui.models.diff_rows import (
     ADDED,
     CHANGED,
     NEW,
