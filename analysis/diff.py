@@ -170,7 +170,7 @@ def diff_resources(
         changes = tuple(
             FieldChange(field=name, old=fa.get(name), new=fb.get(name))
             for name in sorted(set(fa) | set(fb))
-            if _normalized(fa.get(name)) != _normalized(fb.get(name))
+            if without_call_ids(fa.get(name)) != without_call_ids(fb.get(name))
         )
         if changes:
             changed.append(
@@ -184,12 +184,12 @@ def diff_resources(
     return {"resources_added": added, "resources_removed": removed, "resources_changed": tuple(changed)}
 
 
-def _normalized(value: Any) -> Any:
+def without_call_ids(value: Any) -> Any:
     """Nested call ids removed too (a record inside a record carries its own)."""
     if isinstance(value, Mapping):
-        return {k: _normalized(v) for k, v in value.items() if k not in IGNORED_FIELDS}
+        return {k: without_call_ids(v) for k, v in value.items() if k not in IGNORED_FIELDS}
     if isinstance(value, (list, tuple)):
-        return [_normalized(v) for v in value]
+        return [without_call_ids(v) for v in value]
     return value
 
 
