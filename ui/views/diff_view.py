@@ -249,8 +249,9 @@ class DiffView(QWidget):
             if a and b:
                 text = (
                     f"<b>These snapshots are of different organizations</b>: the older is of <b>{a}</b>, "
-                    f"the newer of <b>{b}</b>. Compared anyway, every resource of one shows as removed "
-                    "and every resource of the other as added."
+                    f"the newer of <b>{b}</b>. A diff is meant for two collections of one organization; "
+                    "compared anyway, resources are matched by ARN and findings by control, account, "
+                    "region and resource, whatever organization they belong to."
                 )
             else:
                 which = "older" if not a else "newer"
