@@ -9,8 +9,9 @@ plain function with a progress callback and a cancel flag (``ExportCancelled``).
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from os import PathLike
@@ -29,10 +30,28 @@ if TYPE_CHECKING:
     from analysis.trust.graph import TrustGraph
     from analysis.workpaper import Judgement, Workpaper
 
-__all__ = ["ExportCancelled", "ExportError", "PackData", "build_pack_data", "file_sha256"]
+__all__ = [
+    "CollectionSummary",
+    "ExportCancelled",
+    "ExportError",
+    "PackData",
+    "build_pack_data",
+    "collection_summary",
+    "file_sha256",
+]
 
 Progress = Callable[[int, int, str], None]
 _CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectionSummary:
+    """What the snapshot's calls cover: counts by service, region and outcome (the Cover's scope)."""
+
+    calls: int = 0
+    by_service: Mapping[str, int] = field(default_factory=dict)
+    by_region: Mapping[str, int] = field(default_factory=dict)
+    by_outcome: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +71,7 @@ class PackData:
     trust_findings: Sequence[TrustFinding]
     tool_version: str
     generated_at: str  # ISO-8601 UTC, when the pack was made
+    collection: CollectionSummary = field(default_factory=CollectionSummary)
 
     @cached_property
     def controls(self) -> Mapping[str, Control]:
@@ -68,6 +88,26 @@ def file_sha256(path: str | PathLike[str], cancelled: Callable[[], bool] | None 
             if is_cancelled():
                 raise ExportCancelled("cancelled while hashing the snapshot")
     return h.hexdigest()
+
+
+def collection_summary(path: str | PathLike[str]) -> CollectionSummary:
+    """Counts of the snapshot's calls by service, region and outcome (one read-only query each)."""
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+
+        def counts(column: str) -> dict[str, int]:
+            sql = f"SELECT {column}, count(*) FROM calls GROUP BY {column} ORDER BY {column}"
+            return {str(k): int(n) for k, n in conn.execute(sql)}
+
+        by_service = counts("service")
+        return CollectionSummary(
+            calls=sum(by_service.values()),
+            by_service=by_service,
+            by_region=counts("region"),
+            by_outcome=counts("outcome"),
+        )
+    finally:
+        conn.close()
 
 
 def _now_iso() -> str:
@@ -121,6 +161,7 @@ def build_pack_data(
         digest = file_sha256(path, is_cancelled)
         phase(1, "verifying every record of the snapshot")
         verified = verify_snapshot(path)
+        collection = collection_summary(path)
         if inventory is None:
             step = phase(2, "reading the inventory")
             with Snapshot.open(path) as snap:
@@ -149,6 +190,8 @@ def build_pack_data(
         raise ExportCancelled("cancelled while building the pack's data") from exc
     except SnapshotError as exc:
         raise ExportError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise ExportError(f"{path}: the snapshot cannot be read ({exc})") from exc
     except OSError as exc:
         raise ExportError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     report(steps, steps, "pack data ready")
@@ -168,4 +211,5 @@ def build_pack_data(
         trust_findings=tuple(findings),
         tool_version=tool_version(),
         generated_at=_now_iso(),
+        collection=collection,
     )

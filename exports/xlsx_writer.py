@@ -46,10 +46,31 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from exports.errors import ExportCancelled, ExportError
-from exports.xlsx_styles import HEADER_FILL, LINK_FONT, conditional_rules
+from exports.text import CELL_LIMIT, escape_illegal, excel_length, split_text
+from exports.xlsx_styles import (
+    HEADER_FILL,
+    LINK_FONT,
+    chars_per_line,
+    conditional_rules,
+    page_setup,
+    row_height,
+)
+
+__all__ = [
+    "CELL_LIMIT",
+    "MAX_ROWS",
+    "CellTooLongError",
+    "Column",
+    "Link",
+    "Placement",
+    "SheetSpec",
+    "XlsxWriter",
+    "escape_illegal",
+    "excel_length",
+    "split_text",
+]
 
 MAX_ROWS = 1_048_576  # Excel's rows per worksheet, the header included
-CELL_LIMIT = 32_767  # Excel's characters per cell
 TITLE_LIMIT = 31  # Excel's characters per sheet title
 KINDS = ("text", "int", "date", "severity", "status")
 FORMULA_LEADS = frozenset("=+-@\t\r")
@@ -83,6 +104,7 @@ class Column:
 class SheetSpec:
     title: str
     columns: tuple[Column, ...]
+    print_columns: int = 0  # columns printed (A to this one), fitted to the page width; 0: every column
 
     def __post_init__(self) -> None:
         # Room for a " (99)" continuation suffix within Excel's 31 characters.
@@ -90,6 +112,8 @@ class SheetSpec:
             raise ValueError(f"sheet title {self.title!r}: 1 to 26 characters, none of []:*?/\\")
         if not self.columns:
             raise ValueError(f"sheet {self.title!r} has no columns")
+        if not 0 <= self.print_columns <= len(self.columns):
+            raise ValueError(f"sheet {self.title!r}: print_columns {self.print_columns} is not a column")
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -107,20 +131,6 @@ class Link:
     @property
     def location(self) -> str:
         return f"'{self.sheet}'!A{self.row}"
-
-
-def split_text(s: str, limit: int = CELL_LIMIT) -> list[str]:
-    """``s`` in pieces of at most ``limit`` characters, in order; ``"".join`` gives ``s`` back."""
-    if limit < 1:
-        raise ValueError("limit must be positive")
-    if not s:
-        return [""]
-    return [s[i : i + limit] for i in range(0, len(s), limit)]
-
-
-def escape_illegal(s: str) -> str:
-    """``s`` with every character XML 1.0 forbids shown as ``\\xNN``."""
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
 
 
 @dataclass
@@ -239,7 +249,15 @@ class XlsxWriter:
                 ws = self._new_sheet(spec, title, index=index)
                 placement.titles.append(title)
                 in_part = 0
-            ws.append(self._prepare(ws, values, in_part + 2))
+            row_idx = in_part + 2
+            prepared = self._prepare(ws, values, row_idx)
+            height = row_height(prepared, ws._awb_wraps, ws._awb_chars)
+            if height:
+                ws.row_dimensions[row_idx].height = height
+                ws.append(prepared)
+                del ws.row_dimensions[row_idx]  # written: not kept for half a million rows
+            else:
+                ws.append(prepared)
             in_part += 1
             placement.rows += 1
             if placement.rows % every == 0:
@@ -273,12 +291,9 @@ class XlsxWriter:
         for i, column in enumerate(spec.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = column.width
         ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        page_setup(ws, spec)
         ws._awb_wraps = tuple(c.wrap for c in spec.columns)
+        ws._awb_chars = tuple(chars_per_line(c.width) for c in spec.columns)
         ws._values_to_row = self._emitter(ws)  # our cells, see the module docstring
         header = []
         for name in spec.header:
@@ -286,6 +301,9 @@ class XlsxWriter:
             cell._value, cell.data_type = name, "s"
             cell._style = copy.copy(self._header_style)
             header.append(cell)
+        height = row_height(spec.header, (True,) * len(spec.columns), ws._awb_chars)
+        if height:
+            ws.row_dimensions[1].height = height
         ws.append(header)
         return ws
 
@@ -317,10 +335,10 @@ class XlsxWriter:
                 if not value:
                     out[i] = None
                     continue
-                if len(value) > CELL_LIMIT:
+                if len(value) > CELL_LIMIT // 2 and excel_length(value) > CELL_LIMIT:
                     raise CellTooLongError(
                         f"sheet {ws.title!r} row {row_idx}, column {ws._awb_spec.columns[i].name!r}: "
-                        f"{len(value):,} characters, over Excel's {CELL_LIMIT:,}; split it with split_text "
+                        f"{excel_length(value):,} characters, over Excel's {CELL_LIMIT:,}; split it with split_text "
                         "(never cut)"
                     )
                 escaped = _illegal(value) is not None

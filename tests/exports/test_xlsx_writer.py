@@ -18,6 +18,7 @@ from exports.xlsx_writer import (
     SheetSpec,
     XlsxWriter,
     escape_illegal,
+    excel_length,
     split_text,
 )
 
@@ -156,7 +157,16 @@ def test_split_text_gives_the_text_back() -> None:
     assert split_text("") == [""]
     assert split_text("abcde", limit=2) == ["ab", "cd", "e"]
     with pytest.raises(ValueError):
-        split_text("x", limit=0)
+        split_text("x", limit=1)
+
+
+def test_split_text_counts_as_excel_does() -> None:
+    s = "a" + "\U0001f600" * 20_000  # 40,001 UTF-16 code units in 20,001 characters
+    parts = split_text(s)
+    assert "".join(parts) == s
+    assert [excel_length(p) for p in parts] == [CELL_LIMIT, 40_001 - CELL_LIMIT]
+    with pytest.raises(CellTooLongError), XlsxWriter() as w:
+        w.write(SheetSpec("Wide", (Column("Body", 30),)), [(s,)])
 
 
 def test_illegal_characters_are_escaped_visibly_and_the_cell_says_so(tmp_path: Path) -> None:
