@@ -87,7 +87,7 @@ def guardduty(
         call("guardduty", "GetDetector", account, region, body, params=by_id, outcome=detector_outcome)
     )
     if org_auto_enable is not None or org_outcome != "ok":
-        org = {"AutoEnableOrganizationMembers": org_auto_enable, "Features": []}
+        org: dict[str, Any] = {"AutoEnableOrganizationMembers": org_auto_enable, "Features": []}
         calls.append(
             call(
                 "guardduty",

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.rules.base import FAIL, NOT_ASSESSED, PASS
+from analysis.rules.base import FAIL, NOT_ASSESSED, PASS, Result
 from analysis.rules.detection import detection_findings_routed_to_responder
+from tests.analysis.model.builders import FakeCall
 from tests.analysis.rules.builders import delegated_org, run_control
 from tests.analysis.rules.detection.detection_builders import SECURITY, events, rule_arn
 
@@ -26,7 +27,7 @@ LAMBDA = f"arn:aws:lambda:eu-west-1:{SECURITY}:function:isolate-instance"
 LOG_GROUP = f"arn:aws:logs:eu-west-1:{SECURITY}:log-group:/aws/events/findings"
 
 
-def _run(tmp_path: Path, calls: list, name: str = "rules") -> dict:  # type: ignore[type-arg]
+def _run(tmp_path: Path, calls: list[FakeCall], name: str = "rules") -> dict[str, Result]:
     results = run_control(
         tmp_path, detection_findings_routed_to_responder, calls, org=delegated_org(SECURITY_ADMIN), name=name
     )
