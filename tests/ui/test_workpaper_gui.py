@@ -122,9 +122,12 @@ def test_waive_from_the_detail_pane_saves_and_survives_reopening(
     next_row = window.findings_view.selected()
     assert next_row is not None and next_row.index != row.index
     assert "Waived 1 result" in window.statusBar().currentMessage()
+    window.tabs.setCurrentWidget(window.dashboard_view)  # counted again when shown
     status_bars = {b.label: b.value for b in window.dashboard_view.status_chart.bars}
     assert status_bars["Waived"] == 1
     assert status_bars["Fail"] == sum(1 for r in window.assessment.bundle.rows if r.status == FAIL) - 1
+    assert "1 waived" in window.dashboard_view.headline.text()
+    window.tabs.setCurrentWidget(window.findings_view)
     window.findings_view.set_filter(FindingsFilter(statuses=frozenset({WAIVED})))
     assert window.findings_view.table.model().rowCount() == 1
     assert window.findings_view.combos["statuses"].currentText() == "Waived"

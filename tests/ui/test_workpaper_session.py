@@ -227,7 +227,7 @@ class FakeOrganization:
 
 
 def dialog_for(qtbot: Any, rows: list[FindingRow], all_rows: list[FindingRow]) -> WaiveDialog:
-    dialog = WaiveDialog(rows=rows, all_rows=all_rows, organization=FakeOrganization(), today=TODAY)
+    dialog = WaiveDialog(rows=rows, index=RowIndex(all_rows), organization=FakeOrganization(), today=TODAY)
     qtbot.addWidget(dialog)
     dialog.reason_edit.setPlainText("accepted")
     dialog.owner_edit.setText("owner")

@@ -45,6 +45,7 @@ class AssessmentController(QObject):
         self.bundle: AssessmentBundle | None = None
         self.rows: list[FindingRow] = []  # the bundle's rows as judged by the workpaper, in result order
         self.judge: Callable[[Sequence[FindingRow]], list[FindingRow]] | None = None
+        self._dashboard_stale = False  # the rows were re-judged since the dashboard counted them
         self.worker: FunctionWorker | None = None
         self.snapshot: Snapshot | None = None
         dashboard.cancel_requested.connect(self.cancel)
@@ -54,6 +55,7 @@ class AssessmentController(QObject):
     def ensure(self, snapshot: Snapshot, *, inventory: Any = None, trust_graph: Any = None) -> None:
         """Assess ``snapshot`` unless it is assessed or being assessed."""
         if self.snapshot is snapshot and (self.bundle is not None or self.worker is not None):
+            self.refresh_dashboard()
             return
         self.clear()
         self.snapshot = snapshot
@@ -80,6 +82,7 @@ class AssessmentController(QObject):
             self.worker = None
         self.bundle = None
         self.rows = []
+        self._dashboard_stale = False
         self.snapshot = None
         self.dashboard.set_findings([], [])
         self.findings.clear()
@@ -125,10 +128,11 @@ class AssessmentController(QObject):
         findings = self.findings
         was_at = findings.table.currentIndex().row()
         if changed:
-            findings.model.replace_rows(
-                rows
-            )  # every row, in the order given to set_rows; unchanged ones kept
-            self.dashboard.set_findings(rows, self.bundle.assessment.controls)
+            # every row, in the order given to set_rows; the unchanged ones are the same objects
+            findings.model.replace_rows(rows)
+            self._dashboard_stale = True  # counted again when shown (seconds at 300,000 rows)
+            if self.dashboard.isVisible():
+                self.refresh_dashboard()
             self._add_status_choices(changed)
             current = findings.current_filter()
             if current.statuses:
@@ -142,6 +146,12 @@ class AssessmentController(QObject):
             detail.show_finding(row, findings.controls.get(row.control_id))
         else:
             detail.refresh(row)
+
+    def refresh_dashboard(self) -> None:
+        """Count the judged rows again on the dashboard if an edit changed them since it last counted."""
+        if self._dashboard_stale and self.bundle is not None:
+            self.dashboard.set_findings(self.rows, self.bundle.assessment.controls)
+        self._dashboard_stale = False
 
     def _add_status_choices(self, changed: Sequence[FindingRow]) -> None:
         """Offer a status that edits brought (Waived, say) in the status filter, in its place."""

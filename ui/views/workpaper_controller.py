@@ -60,6 +60,7 @@ class WorkpaperController(QObject):
         self.message_box: QMessageBox | None = None  # the open question or warning
         self.waivers_dialog: WaiversDialog | None = None
         self.status_label = QLabel()
+        self._row_index: tuple[Any, RowIndex] | None = None  # (the bundle it indexes, the index)
 
         assessment.judge = lambda rows: judge_rows(rows, self.session.workpaper, today=self.session.today())[
             0
@@ -140,6 +141,17 @@ class WorkpaperController(QObject):
         if self.waivers_dialog is not None and self.waivers_dialog.isVisible():
             self._fill_waivers()
 
+    def row_index(self) -> RowIndex:
+        """The assessment's rows by control and resource, built once per assessment.
+
+        Waivers match on control, resource, account and OUs, and count results by their assessed
+        status: none of that changes when the rows are re-judged, so the index stays valid.
+        """
+        bundle = self.assessment.bundle
+        if self._row_index is None or self._row_index[0] is not bundle:
+            self._row_index = (bundle, RowIndex(self.assessment.rows if bundle is not None else []))
+        return self._row_index[1]
+
     def selected_rows(self) -> list[FindingRow]:
         table = self.findings.table
         shown: Any = table.model()  # the findings model (or its proxy): row_at(view row)
@@ -170,7 +182,7 @@ class WorkpaperController(QObject):
             return
         dialog = WaiveDialog(
             rows=rows,
-            all_rows=self.assessment.rows,
+            index=self.row_index(),
             organization=self.organization,
             today=self.session.today(),
             signoff_warning=self.signoff_warning(),
@@ -245,7 +257,7 @@ class WorkpaperController(QObject):
         if wp is None or not 0 <= index < len(wp.waivers):
             return
         w = wp.waivers[index]
-        covered = len(RowIndex(self.assessment.rows).matching(w)) if self.assessment.bundle else 0
+        covered = len(self.row_index().matching(w)) if self.assessment.bundle else 0
         text = (
             f"Remove the waiver of {w.control_id} on {w.resource_pattern} (owner {w.owner})?\n\n"
             f"It matches {covered:,} result(s) of this assessment; they will be reported as assessed."
@@ -314,9 +326,8 @@ class WorkpaperController(QObject):
         if self.waivers_dialog is not None:
             self.waivers_dialog.set_waivers(
                 self.session.workpaper,
-                self.assessment.rows,
+                self.row_index() if self.assessment.bundle is not None else None,
                 today=self.session.today(),
-                assessed=self.assessment.bundle is not None,
                 names=self.names(),
             )
 

@@ -111,20 +111,28 @@ class WaiverLookup:
 
 
 class RowIndex:
-    """The rows by control and by (control, resource ARN): which rows a waiver matches, quickly."""
+    """The rows by control, and by resource ARN within a control (built on first need): which rows a
+    waiver matches, without a pass over every row."""
 
     def __init__(self, rows: Sequence[FindingRow]) -> None:
         self.by_control: dict[str, list[FindingRow]] = {}
-        self.by_key: dict[tuple[str, str], list[FindingRow]] = {}
         for row in rows:
             self.by_control.setdefault(row.control_id, []).append(row)
-            self.by_key.setdefault((row.control_id, row.result.resource_arn), []).append(row)
+        self._by_arn: dict[str, dict[str, list[FindingRow]]] = {}
+
+    def _arns(self, control_id: str) -> dict[str, list[FindingRow]]:
+        arns = self._by_arn.get(control_id)
+        if arns is None:
+            arns = self._by_arn[control_id] = {}
+            for row in self.by_control.get(control_id, []):
+                arns.setdefault(row.result.resource_arn, []).append(row)
+        return arns
 
     def matching(self, waiver: Waiver) -> list[FindingRow]:
         """The rows ``waiver`` matches, whatever their status (it applies to FAIL / NOT_ASSESSED ones)."""
         control, arn = literal(waiver.control_id), literal(waiver.resource_pattern)
         if control is not None and arn is not None:
-            candidates: Sequence[FindingRow] = self.by_key.get((control, arn), [])
+            candidates: Sequence[FindingRow] = self._arns(control).get(arn, [])
         elif control is not None:
             candidates = self.by_control.get(control, [])
         else:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from analysis.workpaper import WAIVABLE, WAIVED, Waiver
 from ui.models.findings_model import FindingRow
-from ui.views.workpaper_session import fnmatch_escape, matching_rows, waiver_matches
+from ui.views.workpaper_session import RowIndex, fnmatch_escape, waiver_matches
 
 MAX_WAIVERS = 500  # distinct control + resource pairs waived in one go
 DEFAULT_DAYS = 90
@@ -76,13 +76,16 @@ def organization_choices(organization: Any) -> tuple[list[tuple[str, str]], list
 
 
 class WaiveDialog(QDialog):
-    """Asks for a waiver of ``rows`` (the selected results); ``waivers`` holds the result on accept."""
+    """Asks for a waiver of ``rows`` (the selected results); ``waivers`` holds the result on accept.
+
+    ``index`` holds every row of the assessment: the dialog counts what the waiver would match.
+    """
 
     def __init__(
         self,
         *,
         rows: Sequence[FindingRow],
-        all_rows: Sequence[FindingRow],
+        index: RowIndex,
         organization: Any,
         today: date,
         signoff_warning: str = "",
@@ -90,7 +93,7 @@ class WaiveDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.rows = list(rows)
-        self.all_rows = all_rows
+        self.index = index  # every row of the assessment, for the match count
         self.today = today
         self.single = len(self.rows) == 1
         self.targets = waivable(self.rows)
@@ -342,7 +345,7 @@ class WaiveDialog(QDialog):
         if not waiver.control_id or not waiver.resource_pattern:
             self.matches_label.clear()
             return
-        matched = matching_rows(waiver, self.all_rows)
+        matched = self.index.matching(waiver)
         accepted = sum(1 for r in matched if r.result.status in WAIVABLE)
         self.matches_label.setText(
             f"As it stands, this waiver matches {len(matched):,} result(s) of this assessment; "

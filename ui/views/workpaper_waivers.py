@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from analysis.workpaper import WAIVABLE, Workpaper
-from ui.models.findings_model import FindingRow
 from ui.views.workpaper_panel import scope_text
 from ui.views.workpaper_session import RowIndex, time_text
 
@@ -83,18 +82,16 @@ class WaiversDialog(QDialog):
     def set_waivers(
         self,
         workpaper: Workpaper | None,
-        rows: Sequence[FindingRow],
+        index: RowIndex | None,
         *,
         today: date,
-        assessed: bool,
         names: Mapping[str, str] | None = None,
     ) -> None:
-        """Fill the table; ``rows`` are the assessment's (``assessed`` False: not run yet, no counts).
+        """Fill the table; ``index``: the assessment's rows (None: not run yet, no counts).
 
         ``names``: account, OU and root ids -> names, for the scope column.
         """
         waivers = workpaper.waivers if workpaper is not None else ()
-        index = RowIndex(rows) if assessed else None
         self.table.setRowCount(len(waivers))
         expired_count = 0
         for i, w in enumerate(waivers):
