@@ -33,7 +33,6 @@ COLUMNS = (
     "Expires",
     "Expired?",
     "Matches",
-    "Recorded",
     "Reason",
 )
 MATCHES_COLUMN, EXPIRED_COLUMN = 6, 5
