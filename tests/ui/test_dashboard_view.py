@@ -7,16 +7,22 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from analysis.rules.base import FAIL, NOT_ASSESSED, PASS
+from analysis.rules.base import FAIL, NOT_ASSESSED, PASS, Control
+from analysis.rules.report import SectionRate, pass_rates_by_section
 from tests.ui.test_findings_model import pick, place, result
 from ui.models.findings_model import FindingsFilter, build_finding_rows
-from ui.views.dashboard_view import DashboardView
+from ui.views.dashboard_view import UNDECIDED_COLOR, DashboardView, rate_color, section_bar
 from ui.views.findings_view import FindingsView
 
 
 @pytest.fixture
-def rows() -> list[Any]:
-    crit, high, low = pick("critical"), pick("high"), pick("low")
+def picked() -> list[Control]:
+    return [pick("critical"), pick("high"), pick("low")]
+
+
+@pytest.fixture
+def rows(picked: list[Control]) -> list[Any]:
+    crit, high, low = picked
     results = [
         result(crit, FAIL, "111111111111", "eu-west-1", "a"),
         result(crit, FAIL, "111111111111", "eu-west-1", "b"),
@@ -28,13 +34,13 @@ def rows() -> list[Any]:
 
 
 @pytest.fixture
-def dashboard(qtbot: Any, rows: list[Any]) -> DashboardView:
+def dashboard(qtbot: Any, rows: list[Any], picked: list[Control]) -> DashboardView:
     view = DashboardView()
     qtbot.addWidget(view)
     view.resize(1400, 900)
     view.show()
     qtbot.waitExposed(view)
-    view.set_findings(rows, [])
+    view.set_findings(rows, picked)
     return view
 
 
@@ -50,12 +56,73 @@ def test_counts(dashboard: DashboardView) -> None:
     assert "5 results" in dashboard.headline.text() and "3 fail" in dashboard.headline.text()
 
 
-def test_framework_pass_rate_ignores_not_assessed(dashboard: DashboardView, rows: list[Any]) -> None:
-    for bar in dashboard.framework_chart.bars:
-        mapped = [r for r in rows if bar.label in r.frameworks]
-        p = sum(r.status == PASS for r in mapped)
-        f = sum(r.status == FAIL for r in mapped)
-        assert bar.value == pytest.approx(100 * p / (p + f))
+def test_section_rates_per_framework_ignore_not_assessed(
+    dashboard: DashboardView, rows: list[Any], picked: list[Control]
+) -> None:
+    panel = dashboard.sections
+    expected = pass_rates_by_section(rows, picked)
+    assert expected and {r.framework for r in expected} <= set(panel.buttons)
+    for fw in ("CIS", "FSBP", "NIST"):
+        mine = [r for r in expected if r.framework == fw]
+        assert panel.buttons[fw].isEnabled() == bool(mine)
+        if not mine:
+            continue
+        panel.buttons[fw].click()
+        assert panel.framework == fw and panel.buttons[fw].isChecked()
+        assert len(panel.bars) == len(mine)
+        for bar, rate in zip(panel.bars, mine, strict=True):
+            shown = [r for r in rows if (fw, rate.section) in r.sections]
+            p = sum(r.status == PASS for r in shown)
+            f = sum(r.status == FAIL for r in shown)
+            assert bar.value == pytest.approx(100 * p / (p + f) if p + f else 0.0)
+            assert bar.filter == FindingsFilter(framework=fw, section=(fw, rate.section))
+            assert bar.text.startswith(
+                f"{100 * p / (p + f):.0f} % ({p}/{p + f})" if p + f else "no pass or fail"
+            )
+            if any(r.status == NOT_ASSESSED for r in shown):
+                assert "1 not assessed" in bar.text
+        whole = [r for r in rows if fw in r.frameworks]
+        p = sum(r.status == PASS for r in whole)
+        f = sum(r.status == FAIL for r in whole)
+        if p + f:
+            assert panel.buttons[fw].text().endswith(f"{100 * p / (p + f):.0f} %")
+
+
+def test_a_section_with_nothing_decided_is_grey_never_passed() -> None:
+    rate = SectionRate(framework="CIS", section="2", title="Storage", not_assessed=4, waived=1)
+    bar = section_bar(rate)
+    assert bar.value == 0.0 and bar.color == UNDECIDED_COLOR
+    assert bar.text == "no pass or fail · 4 not assessed · 1 waived"
+    assert bar.label == "2 Storage"
+    assert rate_color(95.0) != rate_color(75.0) != rate_color(40.0)
+
+
+def test_clicking_a_section_bar_filters_the_findings_by_section(
+    qtbot: Any, dashboard: DashboardView, rows: list[Any], picked: list[Control]
+) -> None:
+    findings = FindingsView()
+    qtbot.addWidget(findings)
+    findings.set_findings(rows, picked, None)
+    dashboard.filter_requested.connect(findings.set_filter)
+    panel = dashboard.sections
+    fw = next(fw for fw in ("CIS", "NIST", "FSBP") if panel.buttons[fw].isEnabled())
+    panel.buttons[fw].click()
+    chart = panel.chart
+    with qtbot.waitSignal(dashboard.filter_requested) as blocker:
+        qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_center(0).toPoint())
+    section = blocker.args[0].section
+    assert section == (fw, panel.sections[fw][0].section)
+    assert findings.combos["section"].currentData() == section
+    shown = {findings.model.row_at(i).resource for i in range(findings.model.rowCount())}
+    assert shown == {r.resource for r in rows if section in r.sections}
+
+
+def test_signoff_line(dashboard: DashboardView) -> None:
+    assert dashboard.signoff_label.isHidden()
+    dashboard.set_signoff("Signed off by A. Reviewer at 2025-06-01 14:02 UTC")
+    assert dashboard.signoff_label.isVisible() and "A. Reviewer" in dashboard.signoff_label.text()
+    dashboard.set_signoff("")
+    assert dashboard.signoff_label.isHidden()
 
 
 def test_clicking_a_bar_filters_the_findings(qtbot: Any, dashboard: DashboardView, rows: list[Any]) -> None:
@@ -68,12 +135,12 @@ def test_clicking_a_bar_filters_the_findings(qtbot: Any, dashboard: DashboardVie
     with qtbot.waitSignal(dashboard.filter_requested) as blocker:
         qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_center(index).toPoint())
     assert blocker.args[0] == FindingsFilter(statuses=frozenset({FAIL}), severities=frozenset({"critical"}))
-    assert findings.proxy.rowCount() == 2
-    assert {findings.proxy.row_at(i).resource for i in range(2)} == {"a", "b"}
+    assert findings.model.rowCount() == 2
+    assert {findings.model.row_at(i).resource for i in range(2)} == {"a", "b"}
     account = dashboard.account_chart
     with qtbot.waitSignal(dashboard.filter_requested):
         qtbot.mouseClick(account.viewport(), Qt.MouseButton.LeftButton, pos=account.bar_center(1).toPoint())
-    assert {findings.proxy.row_at(i).resource for i in range(findings.proxy.rowCount())} == {"c"}
+    assert {findings.model.row_at(i).resource for i in range(findings.model.rowCount())} == {"c"}
 
 
 def test_click_outside_the_bars_does_nothing(qtbot: Any, dashboard: DashboardView) -> None:

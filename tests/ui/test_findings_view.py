@@ -40,21 +40,21 @@ def view(qtbot: Any, demo: tuple[Snapshot, AssessmentBundle]) -> FindingsView:
 def test_every_result_is_a_row_failures_first(view: FindingsView, demo: Any) -> None:
     _, bundle = demo
     assert view.model.rowCount() == len(bundle.assessment.results)
-    assert view.proxy.row_at(0).status == FAIL
-    assert view.proxy.row_at(0).severity == "critical"
+    assert view.model.row_at(0).status == FAIL
+    assert view.model.row_at(0).severity == "critical"
     assert f"{len(bundle.rows):,} of {len(bundle.rows):,} shown" == view.shown_label.text()
 
 
 def test_status_combo_and_search_narrow_the_table(qtbot: Any, view: FindingsView) -> None:
     combo = view.combos["statuses"]
     combo.setCurrentIndex(combo.findText("Not assessed"))
-    assert view.proxy.rowCount() > 0
-    assert {view.proxy.row_at(i).status for i in range(view.proxy.rowCount())} == {NOT_ASSESSED}
+    assert view.model.rowCount() > 0
+    assert {view.model.row_at(i).status for i in range(view.model.rowCount())} == {NOT_ASSESSED}
     view.search.setText("no-such-thing-anywhere")
-    qtbot.waitUntil(lambda: view.proxy.rowCount() == 0)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
     assert view.shown_label.text().startswith("0 of")
     view.clear_button.click()
-    assert view.proxy.rowCount() == view.model.rowCount() and view.search.text() == ""
+    assert view.model.rowCount() == view.model.total() and view.search.text() == ""
 
 
 def test_set_filter_selects_the_combos(view: FindingsView, demo: Any) -> None:
@@ -63,11 +63,47 @@ def test_set_filter_selects_the_combos(view: FindingsView, demo: Any) -> None:
     view.set_filter(FindingsFilter(statuses=frozenset({FAIL}), account_id=row.account_id))
     assert view.combos["account_id"].currentData() == row.account_id
     assert view.combos["statuses"].currentText() == "Fail"
-    shown = {view.proxy.row_at(i).account_id for i in range(view.proxy.rowCount())}
+    shown = {view.model.row_at(i).account_id for i in range(view.model.rowCount())}
     assert shown == {row.account_id}
     view.set_filter(FindingsFilter(ou_id=row.ou_ids[-1]))
-    assert view.proxy.rowCount() >= 1
-    assert all(row.ou_ids[-1] in view.proxy.row_at(i).ou_ids for i in range(view.proxy.rowCount()))
+    assert view.model.rowCount() >= 1
+    assert all(row.ou_ids[-1] in view.model.row_at(i).ou_ids for i in range(view.model.rowCount()))
+
+
+def test_section_combo_lists_the_sections_and_filters(view: FindingsView, demo: Any) -> None:
+    _, bundle = demo
+    combo = view.combos["section"]
+    present = {s for r in bundle.rows for s in r.sections}
+    listed = [combo.itemData(i) for i in range(1, combo.count())]
+    assert set(listed) == present and len(listed) == len(present)
+    assert combo.itemText(listed.index(("CIS", "1")) + 1) == "CIS 1 Identity and Access Management"
+    combo.setCurrentIndex(listed.index(("NIST", "AC")) + 1)
+    expected = sum(("NIST", "AC") in r.sections for r in bundle.rows)
+    assert 0 < view.model.rowCount() == expected < len(bundle.rows)
+    view.set_filter(FindingsFilter(section=("CIS", "99")))  # not present: said as 0 shown, not ignored
+    assert combo.currentText() == "CIS 99 Section 99" and view.model.rowCount() == 0
+
+
+def test_several_rows_selected_and_kept_through_a_filter(qtbot: Any, view: FindingsView) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    view.set_filter(FindingsFilter(statuses=frozenset({FAIL})))
+    heard: list[list[Any]] = []
+    view.rows_selected.connect(heard.append)
+    view.select_row(2)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    view.table.selectionModel().select(view.model.index(5, 0), flags)
+    picked = view.selected_rows()
+    assert [r.index for r in picked] == [view.model.row_at(2).index, view.model.row_at(5).index]
+    assert heard[-1] == picked
+    assert view.selected() is picked[0]  # the current row: the detail pane shows it
+    assert view.detail.row is picked[0]
+    # a filter both rows pass keeps them selected; one that drops one keeps the other
+    view.set_filter(FindingsFilter(statuses=frozenset({FAIL}), severities=frozenset({picked[0].severity})))
+    kept = [r.index for r in view.selected_rows()]
+    assert kept == [r.index for r in picked if r.severity == picked[0].severity]
+    view.set_filter(FindingsFilter(statuses=frozenset({FAIL}), text=picked[1].result.resource_arn))
+    assert picked[1].index in [r.index for r in view.selected_rows()]
 
 
 def test_detail_pane_shows_rationale_remediation_mappings(view: FindingsView) -> None:
@@ -96,7 +132,7 @@ def test_evidence_records_are_the_stored_pages_with_hash(view: FindingsView, dem
         if r.result.evidence.call_ids and snap.call(r.result.evidence.call_ids[0]).page_count
     )
     view.set_filter(FindingsFilter(text=row.result.resource_arn))
-    index = next(i for i in range(view.proxy.rowCount()) if view.proxy.row_at(i) is row)
+    index = next(i for i in range(view.model.rowCount()) if view.model.row_at(i) is row)
     view.select_row(index)
     call_id = row.result.evidence.call_ids[0]
     call = snap.call(call_id)
@@ -133,12 +169,12 @@ def test_closed_snapshot_is_said(view: FindingsView, demo: Any) -> None:
 
 def test_sorting_by_the_header_keeps_the_filter(view: FindingsView) -> None:
     view.set_filter(FindingsFilter(statuses=frozenset({FAIL})))
-    n = view.proxy.rowCount()
+    n = view.model.rowCount()
     col = view.model.columns.index("severity")
     view.table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
-    assert view.proxy.rowCount() == n
-    assert view.proxy.row_at(0).severity != "critical"
-    assert view.proxy.row_at(n - 1).severity == "critical"
+    assert view.model.rowCount() == n
+    assert view.model.row_at(0).severity != "critical"
+    assert view.model.row_at(n - 1).severity == "critical"
 
 
 def test_coverage_lists_what_could_not_be_assessed(qtbot: Any, demo: Any) -> None:
@@ -152,7 +188,7 @@ def test_coverage_lists_what_could_not_be_assessed(qtbot: Any, demo: Any) -> Non
     expected = [r for r in bundle.rows if r.status == NOT_ASSESSED]
     assert expected, "the demo organization has things that cannot be assessed"
     assert view.not_assessed_model.rowCount() == len(expected)
-    reasons = {view.not_assessed_proxy.index(i, 5).data() for i in range(view.not_assessed_proxy.rowCount())}
+    reasons = {view.not_assessed_model.index(i, 5).data() for i in range(view.not_assessed_model.rowCount())}
     assert reasons == {r.result.message for r in expected}
     assert f"{len(expected):,} result(s)" in view.not_assessed_label.text()
     view.set_not_assessed(None)
@@ -183,7 +219,7 @@ def test_window_assesses_when_the_findings_tab_is_shown(
     bar = window.dashboard_view.severity_chart.bars[0]
     window.dashboard_view.filter_requested.emit(bar.filter)
     assert window.tabs.currentWidget() is window.findings_view
-    assert window.findings_view.proxy.rowCount() == bar.value
+    assert window.findings_view.model.rowCount() == bar.value
     window.close_snapshot()
     assert window.assessment.bundle is None and window.findings_view.model.rowCount() == 0
 

@@ -39,7 +39,7 @@ from ui.models.coverage_model import (
     CoverageSummary,
     summarize,
 )
-from ui.models.findings_model import FindingRow, FindingsFilterProxy, FindingsModel
+from ui.models.findings_model import FindingRow, FindingsModel
 
 ANY = "(any)"
 EMPTY_TEXT = "Everything in scope was collected: no call was denied, failed or skipped."
@@ -111,12 +111,10 @@ class CoverageView(QWidget):
 
         # What the assessment could not decide (NOT_ASSESSED results, with their reasons).
         self.not_assessed_model = FindingsModel(columns=NOT_ASSESSED_COLUMNS, parent=self)
-        self.not_assessed_proxy = FindingsFilterProxy(self)
-        self.not_assessed_proxy.setSourceModel(self.not_assessed_model)
         self.not_assessed_label = QLabel(NOT_ASSESSED_WAITING)
         self.not_assessed_label.setWordWrap(True)
         self.not_assessed_table = QTableView()
-        self.not_assessed_table.setModel(self.not_assessed_proxy)
+        self.not_assessed_table.setModel(self.not_assessed_model)
         self.not_assessed_table.setSortingEnabled(True)
         self.not_assessed_table.setAlternatingRowColors(True)
         self.not_assessed_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -156,7 +154,7 @@ class CoverageView(QWidget):
             return
         kept = [r for r in rows if r.status == NOT_ASSESSED]
         self.not_assessed_model.set_rows(kept)
-        self.not_assessed_model.sort(0, Qt.SortOrder.AscendingOrder)
+        self.not_assessed_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         controls = len({r.control_id for r in kept})
         accounts = len({r.account_id for r in kept})
         self.not_assessed_label.setText(

@@ -1,9 +1,12 @@
 """The dashboard: counts an auditor puts on a slide, as bar charts; clicking a bar filters the findings.
 
 Charts (pyqtgraph, horizontal bars, white background): failures by severity, results by status,
-failures by practice area, pass rate per framework (PASS / (PASS + FAIL): a control not assessed
-neither passes nor fails), and failures by account and by OU (the most failing first). Each bar
-carries the :class:`FindingsFilter` it stands for; ``filter_requested`` emits it when clicked.
+failures by practice area, failures by account and by OU (the most failing first), and the pass
+rate per framework section (CIS sections, FSBP services, NIST 800-53 families; one framework at a
+time, picked by buttons that show the framework's own rate). A pass rate is PASS / (PASS + FAIL),
+computed by ``analysis.rules.report.pass_rates_by_section`` (as the exports do): not assessed,
+waived and errored results neither pass nor fail, and are written beside the rate. Each bar carries
+the :class:`FindingsFilter` it stands for; ``filter_requested`` emits it when clicked.
 """
 
 from __future__ import annotations
@@ -15,9 +18,20 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from analysis.rules.base import ERROR, FAIL, NOT_ASSESSED, PASS, PRACTICES, SEVERITIES, Control
+from analysis.rules.report import SectionRate, pass_rates_by_framework, pass_rates_by_section
 from ui.models.findings_model import (
     FRAMEWORKS,
     SEVERITY_COLORS,
@@ -48,12 +62,15 @@ class BarChart(pg.PlotWidget):
 
     bar_clicked = Signal(int)
 
-    def __init__(self, *, title: str, unit: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, title: str, unit: str = "", span: float = 1.3, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent=parent, background="w")
         self.bars: list[Bar] = []
         self._unit = unit
+        self._span = span  # the x axis runs to span × the largest value: room for the texts
         item = self.getPlotItem()
-        item.setTitle(f"<span style='color:#212121; font-size:12pt; font-weight:bold'>{title}</span>")
+        self.set_title(title)
         item.setMenuEnabled(False)
         item.hideButtons()
         item.getViewBox().setMouseEnabled(x=False, y=False)
@@ -66,6 +83,11 @@ class BarChart(pg.PlotWidget):
         item.showGrid(x=True, y=False, alpha=0.2)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.setMinimumHeight(220)
+
+    def set_title(self, title: str) -> None:
+        self.getPlotItem().setTitle(
+            f"<span style='color:#212121; font-size:12pt; font-weight:bold'>{title}</span>"
+        )
 
     def set_bars(self, bars: Sequence[Bar]) -> None:
         self.bars = list(bars)
@@ -93,8 +115,10 @@ class BarChart(pg.PlotWidget):
         left.setTicks([[(i, b.label) for i, b in enumerate(self.bars)]])
         metrics = QFontMetrics(left.font() if hasattr(left, "font") else QFont())
         left.setWidth(min(260, max(metrics.horizontalAdvance(b.label) for b in self.bars) + 16))
+        if self._unit == " %":  # percentages: the axis says 0-100 %, the room beyond is for the texts
+            item.getAxis("bottom").setTicks([[(v, f"{v} %") for v in (0, 25, 50, 75, 100)]])
         item.setYRange(-0.6, len(self.bars) - 0.4, padding=0)
-        item.setXRange(0, top * 1.3, padding=0)
+        item.setXRange(0, top * self._span, padding=0)
 
     def bar_center(self, index: int) -> QPointF:
         """Where bar ``index`` is drawn, in this widget's coordinates (for tests and tooltips)."""
@@ -117,8 +141,106 @@ def _rate(passed: int, failed: int) -> float:
     return 100.0 * passed / (passed + failed) if passed + failed else 0.0
 
 
+FRAMEWORK_NAMES = {"CIS": "CIS v5.0.0", "FSBP": "AWS FSBP", "NIST": "NIST 800-53 r5"}
+SECTION_KIND = {"CIS": "section", "FSBP": "service", "NIST": "control family"}
+UNDECIDED_COLOR = "#bdbdbd"
+
+
+def rate_color(rate: float | None) -> str:
+    """Green from 90 %, amber from 70 %, red below; grey when nothing passed or failed."""
+    if rate is None:
+        return UNDECIDED_COLOR
+    return "#2e7d32" if rate >= 90 else "#f9a825" if rate >= 70 else "#c62828"
+
+
+def rate_text(rate: SectionRate) -> str:
+    """ "83 % (120/145) · 12 not assessed · 3 waived": the rate, then what it leaves out."""
+    decided = rate.passed + rate.failed
+    head = f"{rate.rate:.0f} % ({rate.passed:,}/{decided:,})" if rate.rate is not None else "no pass or fail"
+    extra = [
+        f"{n:,} {what}"
+        for n, what in ((rate.not_assessed, "not assessed"), (rate.waived, "waived"), (rate.errors, "errors"))
+        if n
+    ]
+    return " · ".join([head, *extra])
+
+
+def section_bar(rate: SectionRate) -> Bar:
+    label = rate.section if rate.framework == "FSBP" else f"{rate.section} {rate.title}"
+    return Bar(
+        label=label,
+        value=rate.rate or 0.0,
+        color=rate_color(rate.rate),
+        filter=FindingsFilter(framework=rate.framework, section=(rate.framework, rate.section)),
+        text=rate_text(rate),
+    )
+
+
+class SectionRatesPanel(QWidget):
+    """Pass rate per section of one framework at a time; the buttons pick it and show its overall rate."""
+
+    bar_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.framework = FRAMEWORKS[0]
+        self.sections: dict[str, list[SectionRate]] = {}
+        self.overall: dict[str, SectionRate] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for fw in FRAMEWORKS:
+            button = QPushButton(FRAMEWORK_NAMES[fw])
+            button.setCheckable(True)
+            button.clicked.connect(lambda _checked=False, fw=fw: self.show_framework(fw))
+            group.addButton(button)
+            row.addWidget(button)
+            self.buttons[fw] = button
+        row.addStretch(1)
+        self.chart = BarChart(title="Pass rate per framework section", unit=" %", span=1.9)
+        self.chart.bar_clicked.connect(self.bar_clicked)
+        self.note = QLabel(
+            "Pass rate = passed / (passed + failed). Not assessed, waived and errored results are"
+            " written beside it, never counted as passed. Click a bar to see its findings."
+        )
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #616161;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.note)
+        self.set_rates([], [])
+
+    @property
+    def bars(self) -> list[Bar]:
+        return self.chart.bars
+
+    def set_rates(self, sections: Sequence[SectionRate], overall: Sequence[SectionRate]) -> None:
+        self.sections = {fw: [r for r in sections if r.framework == fw] for fw in FRAMEWORKS}
+        self.overall = {r.framework: r for r in overall}
+        for fw, button in self.buttons.items():
+            whole = self.overall.get(fw)
+            rate = f" · {whole.rate:.0f} %" if whole is not None and whole.rate is not None else ""
+            button.setText(FRAMEWORK_NAMES[fw] + rate)
+            button.setEnabled(bool(self.sections[fw]))
+        shown = self.framework if self.sections.get(self.framework) else None
+        first = next((fw for fw in FRAMEWORKS if self.sections[fw]), FRAMEWORKS[0])
+        self.show_framework(shown or first)
+
+    def show_framework(self, framework: str) -> None:
+        self.framework = framework
+        self.buttons[framework].setChecked(True)
+        rates = self.sections.get(framework, [])
+        self.chart.set_title(f"Pass rate per {FRAMEWORK_NAMES[framework]} {SECTION_KIND[framework]}")
+        self.chart.setMinimumHeight(90 + 30 * max(len(rates), 3))
+        self.chart.set_bars([section_bar(r) for r in rates])
+
+
 class DashboardView(QWidget):
-    """Headline counts and six charts of the assessment; ``filter_requested(FindingsFilter)`` on a click."""
+    """Headline counts, five charts and the pass rates per framework section; ``filter_requested`` on a click."""
 
     filter_requested = Signal(object)
     cancel_requested = Signal()
@@ -127,37 +249,61 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.status_bar = AssessmentStatusBar()
         self.status_bar.cancel_requested.connect(self.cancel_requested)
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.signoff_label = QLabel()  # the workpaper's sign-off (set_signoff); hidden when none
         self.signoff_label.setWordWrap(True)
         self.signoff_label.setTextFormat(Qt.TextFormat.PlainText)
         self.signoff_label.setStyleSheet("font-weight: bold; color: #37474f")
         self.signoff_label.hide()
-        self.headline = QLabel()
-        self.headline.setWordWrap(True)
-        self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.severity_chart = BarChart(title="Failures by severity")
         self.status_chart = BarChart(title="Results by status")
         self.practice_chart = BarChart(title="Failures by practice area")
-        self.framework_chart = BarChart(title="Pass rate per framework", unit=" %")
         self.account_chart = BarChart(title=f"Failures by account (top {TOP})")
         self.ou_chart = BarChart(title=f"Failures by OU (top {TOP})")
+        self.sections = SectionRatesPanel()
         self.charts = (
             self.severity_chart,
             self.status_chart,
-            self.framework_chart,
             self.practice_chart,
             self.account_chart,
             self.ou_chart,
+            self.sections.chart,
         )
+        # Status, severity and practice; the section rates across the whole width; accounts and OUs.
         grid = QGridLayout()
-        for i, chart in enumerate(self.charts):
-            grid.addWidget(chart, i // 2, i % 2)
+        places = {  # chart: row, column, columns spanned (of 12)
+            self.status_chart: (0, 0, 3),
+            self.severity_chart: (0, 3, 4),
+            self.practice_chart: (0, 7, 5),
+            self.account_chart: (2, 0, 6),
+            self.ou_chart: (2, 6, 6),
+        }
+        for chart, (row, col, span) in places.items():
+            chart.setFixedHeight(270 if row == 0 else 350)
+            grid.addWidget(chart, row, col, 1, span)
+        grid.addWidget(self.sections, 1, 0, 1, 12)
+        for col in range(12):
+            grid.setColumnStretch(col, 1)
+        grid.setRowStretch(1, 1)  # height to spare goes to the section rates
+        for chart in self.charts:
+            chart.setMinimumWidth(120)  # the grid shares the width; never wider than the window
+        for chart in self.charts:
             chart.bar_clicked.connect(lambda index, c=chart: self.filter_requested.emit(c.bars[index].filter))
+        page = QWidget()
+        page.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.page = page  # everything, also what is scrolled out of sight (for a full screenshot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_bar)
         layout.addWidget(self.signoff_label)
         layout.addWidget(self.headline)
-        layout.addLayout(grid, 1)
+        layout.addWidget(scroll, 1)
         self.set_findings([], [])
 
     def set_signoff(self, text: str) -> None:
@@ -219,23 +365,10 @@ class DashboardView(QWidget):
                 if rows
             ]
         )
-        framework_bars = []
-        for fw in FRAMEWORKS:
-            mapped = [r for r in rows if fw in r.frameworks]
-            if not mapped:
-                continue
-            p = sum(1 for r in mapped if r.status == PASS)
-            f = sum(1 for r in mapped if r.status == FAIL)
-            framework_bars.append(
-                Bar(
-                    label=fw,
-                    value=_rate(p, f),
-                    color="#2e7d32",
-                    filter=FindingsFilter(framework=fw),
-                    text=f"{_rate(p, f):.0f} % ({p:,}/{p + f:,})",
-                )
-            )
-        self.framework_chart.set_bars(framework_bars)
+        self.sections.set_rates(
+            pass_rates_by_section(rows, controls) if rows else [],
+            pass_rates_by_framework(rows, controls) if rows else [],
+        )
         accounts = Counter((r.account_text, r.account_id) for r in failed if r.account_id)
         self.account_chart.set_bars(
             [

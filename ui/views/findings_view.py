@@ -1,8 +1,10 @@
 """The findings tab: every assessment result in one table, filters, and the detail pane of the selected one.
 
 The rows are built in the assessment worker (``ui.workers.build_assessment_job``); this view only
-hands them to the model. Filters are single choices per field plus a search box (debounced), and
-``set_filter`` lets the dashboard narrow the table when a bar is clicked.
+hands them to the model, which filters and sorts itself (``ui.models.findings_model``). Filters are
+single choices per field plus a search box (debounced), and ``set_filter`` lets the dashboard narrow
+the table when a bar is clicked. Several rows can be selected (``selected_rows``); the detail pane
+shows the current one.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -34,8 +36,8 @@ from ui.models.findings_model import (
     STATUS_ORDER,
     FindingRow,
     FindingsFilter,
-    FindingsFilterProxy,
     FindingsModel,
+    section_label,
 )
 from ui.views.findings_detail import FindingDetailView
 
@@ -84,13 +86,12 @@ class FindingsView(QWidget):
     """Filters, the results table and the detail pane."""
 
     cancel_requested = Signal()
+    rows_selected = Signal(list)  # the selected FindingRows, in the order shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controls: dict[str, Control] = {}
         self.model = FindingsModel(parent=self)
-        self.proxy = FindingsFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
         self.status_bar = AssessmentStatusBar()
         self.status_bar.cancel_requested.connect(self.cancel_requested)
 
@@ -98,7 +99,7 @@ class FindingsView(QWidget):
         grid = QGridLayout()
         labels = (
             ("statuses", "Status"), ("severities", "Severity"), ("framework", "Framework"),
-            ("practice", "Practice"), ("account_id", "Account"), ("ou_id", "OU"),
+            ("section", "Section"), ("practice", "Practice"), ("account_id", "Account"), ("ou_id", "OU"),
             ("region", "Region"), ("service", "Service"),
         )  # fmt: skip
         for i, (key, label) in enumerate(labels):
@@ -107,8 +108,10 @@ class FindingsView(QWidget):
             combo.setMinimumContentsLength(12)
             combo.currentIndexChanged.connect(self._apply)
             self.combos[key] = combo
-            grid.addWidget(QLabel(label + ":"), i // 4, (i % 4) * 2)
-            grid.addWidget(combo, i // 4, (i % 4) * 2 + 1)
+            grid.addWidget(QLabel(label + ":"), i // 5, (i % 5) * 2)
+            grid.addWidget(combo, i // 5, (i % 5) * 2 + 1)
+        for col in range(5):
+            grid.setColumnStretch(col * 2 + 1, 1)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search control, title, account, resource, message…")
         self.search.setClearButtonEnabled(True)
@@ -124,11 +127,11 @@ class FindingsView(QWidget):
         search_row.addWidget(self.shown_label)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -139,7 +142,9 @@ class FindingsView(QWidget):
         header.setStretchLastSection(True)
         for col, key in enumerate(self.model.columns):
             self.table.setColumnWidth(col, WIDTHS.get(key, 120))
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        selection = self.table.selectionModel()
+        selection.selectionChanged.connect(self._selection_changed)
+        selection.currentRowChanged.connect(self._selection_changed)
 
         self.detail = FindingDetailView()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -155,7 +160,7 @@ class FindingsView(QWidget):
         layout.addLayout(grid)
         layout.addLayout(search_row)
         layout.addWidget(splitter, 1)
-        self._fill_choices([])
+        self._fill_choices()
 
     # -- data ---------------------------------------------------------------------------------------
 
@@ -165,32 +170,41 @@ class FindingsView(QWidget):
         self.controls = {c.id: c for c in controls}
         self.detail.set_snapshot(snapshot)
         self.model.set_rows(rows)
-        self._fill_choices(rows)
-        self.model.sort(0, Qt.SortOrder.AscendingOrder)
+        self._fill_choices()
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # failures first, the most severe first
         self._apply()
 
     def clear(self) -> None:
         self.set_findings([], [], None)
         self.status_bar.set_idle(NOT_RUN)
 
-    def _fill_choices(self, rows: Sequence[FindingRow]) -> None:
-        statuses = sorted({r.status for r in rows}, key=lambda s: STATUS_ORDER.get(s, 9))
-        severities = [s for s in SEVERITIES if any(r.severity == s for r in rows)]
-        accounts = sorted({(r.account_text, r.account_id) for r in rows if r.account_id})
+    def _fill_choices(self) -> None:
+        """The choices present in the rows, read once per control and per account (not per row)."""
+        index = self.model.findings_index
+        per_control = index.control_rows()
+        per_account = index.account_rows()
+        statuses = sorted(index.distinct_statuses(), key=lambda s: STATUS_ORDER.get(s, 9))
+        severities = {r.severity for r in per_control}
+        frameworks = {f for r in per_control for f in r.frameworks}
+        sections = sorted(
+            {s for r in per_control for s in r.sections},
+            key=lambda s: (FRAMEWORKS.index(s[0]) if s[0] in FRAMEWORKS else 9, s[1].zfill(4)),
+        )
         ous: dict[str, str] = {}
-        for r in rows:
+        for r in per_account:
             names = r.ou_text.split(" / ") if r.ou_text else []
             for depth, ou in enumerate(r.ou_ids):
                 ous.setdefault(ou, " / ".join(names[: depth + 1]) or ou)
         choices: dict[str, list[tuple[str, Any]]] = {
             "statuses": [(STATUS_LABELS.get(s, s), frozenset({s})) for s in statuses],
-            "severities": [(s.capitalize(), frozenset({s})) for s in severities],
-            "framework": [(f, f) for f in FRAMEWORKS if any(f in r.frameworks for r in rows)],
-            "practice": [(PRACTICES[p], p) for p in PRACTICES if any(r.practice == p for r in rows)],
-            "account_id": [(text, a) for text, a in accounts],
+            "severities": [(s.capitalize(), frozenset({s})) for s in SEVERITIES if s in severities],
+            "framework": [(f, f) for f in FRAMEWORKS if f in frameworks],
+            "section": [(section_label(s), s) for s in sections],
+            "practice": [(PRACTICES[p], p) for p in PRACTICES if any(r.practice == p for r in per_control)],
+            "account_id": sorted((r.account_text, r.account_id) for r in per_account if r.account_id),
             "ou_id": sorted(((label, ou) for ou, label in ous.items()), key=lambda x: x[0]),
-            "region": [(g, g) for g in sorted({r.result.region for r in rows})],
-            "service": [(s, s) for s in sorted({r.service for r in rows if r.service})],
+            "region": [(g, g) for g in sorted(index.distinct_regions())],
+            "service": [(s, s) for s in sorted({r.service for r in per_control if r.service})],
         }
         for key, combo in self.combos.items():
             combo.blockSignals(True)
@@ -213,6 +227,7 @@ class FindingsView(QWidget):
             region=values["region"],
             service=values["service"],
             framework=values["framework"],
+            section=values["section"],
             practice=values["practice"],
             text=self.search.text(),
         )
@@ -227,6 +242,7 @@ class FindingsView(QWidget):
             "region": value.region,
             "service": value.service,
             "framework": value.framework,
+            "section": value.section,
             "practice": value.practice,
         }
         for key, combo in self.combos.items():
@@ -236,8 +252,7 @@ class FindingsView(QWidget):
             if want is not None:
                 index = next((i for i in range(combo.count()) if combo.itemData(i) == want), -1)
                 if index < 0:  # not among the choices: add it, so the table says "0 shown" honestly
-                    label = ", ".join(sorted(want)) if isinstance(want, frozenset) else str(want)
-                    combo.addItem(label, want)
+                    combo.addItem(_choice_label(key, want), want)
                     index = combo.count() - 1
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
@@ -248,21 +263,44 @@ class FindingsView(QWidget):
 
     def _apply(self) -> None:
         self._search_timer.stop()
-        self.proxy.set_filter(self.current_filter())
-        total = self.model.rowCount()
-        self.shown_label.setText(f"{self.proxy.rowCount():,} of {total:,} shown" if total else "")
-        if not self.table.selectionModel().hasSelection():
-            self.detail.show_finding(None, None)
+        self.model.set_filter(self.current_filter())
+        total = self.model.total()
+        self.shown_label.setText(f"{self.model.rowCount():,} of {total:,} shown" if total else "")
+        current = self.table.currentIndex()
+        if current.isValid():  # the selected result is still shown: keep it in sight
+            self.table.scrollTo(current)
+        self._selection_changed()
 
     # -- selection ----------------------------------------------------------------------------------
 
-    def select_row(self, proxy_row: int) -> None:
-        self.table.selectRow(proxy_row)
+    def select_row(self, row: int) -> None:
+        """Select the row shown at ``row`` (alone) and make it current."""
+        self.table.selectRow(row)
 
     def selected(self) -> FindingRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.proxy.row_at(rows[0].row()) if rows else None
+        """The result the detail pane shows: the current row when selected, else the first selected."""
+        selection = self.table.selectionModel()
+        current = self.table.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            return self.model.row_at(current.row())
+        rows = selection.selectedRows()
+        return self.model.row_at(min(i.row() for i in rows)) if rows else None
 
-    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+    def selected_rows(self) -> list[FindingRow]:
+        """Every selected result, in the order shown."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(r) for r in rows]
+
+    def _selection_changed(self, *_args: Any) -> None:
         row = self.selected()
-        self.detail.show_finding(row, self.controls.get(row.control_id) if row else None)
+        if row is not self.detail.row:
+            self.detail.show_finding(row, self.controls.get(row.control_id) if row else None)
+        self.rows_selected.emit(self.selected_rows())
+
+
+def _choice_label(key: str, value: Any) -> str:
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value))
+    if key == "section":
+        return section_label(value)
+    return str(value)

@@ -30,6 +30,7 @@ from analysis.rules.report import (
     SectionRate,
     assessment_json,
     control_sections,
+    pass_rates_by_framework,
     pass_rates_by_section,
     result_key,
     section_title,
@@ -266,3 +267,21 @@ def test_pass_rates_by_section_on_the_catalogue() -> None:
     assert {s for fw, s in got if fw == "CIS"} <= set(CIS_SECTIONS)
     assert {s for fw, s in got if fw == "NIST"} <= set(NIST_FAMILIES)
     assert all(r.rate is None for r in got.values())
+
+
+def test_pass_rates_by_framework_count_each_result_once() -> None:
+    a = control("a_x_y", cis=("1.4", "2.1.1"), nist=("AC-2", "SC-7"))
+    b = control("b_x_y", fsbp=("S3.1",), nist=("AC-3",))
+    items = [of(a.id, PASS), of(a.id, FAIL), of(b.id, FAIL), of(b.id, NOT_ASSESSED), of(b.id, "WAIVED")]
+    got = {r.framework: r for r in pass_rates_by_framework(items, [a, b])}
+    assert list(got) == ["CIS", "FSBP", "NIST"]
+    assert (got["CIS"].passed, got["CIS"].failed) == (1, 1)  # in two CIS sections, counted once
+    assert (got["NIST"].passed, got["NIST"].failed, got["NIST"].not_assessed, got["NIST"].waived) == (
+        1,
+        2,
+        1,
+        1,
+    )
+    assert got["FSBP"].rate == 0.0 and got["NIST"].rate == pytest.approx(100 / 3)
+    assert got["CIS"].label.startswith("CIS AWS Foundations Benchmark v") and got["CIS"].section == ""
+    assert pass_rates_by_framework(items, []) == []
