@@ -61,11 +61,14 @@ def open_rule_results(
     *,
     matches: Matcher,
     probes: Sequence[Probe] | None,
+    subject: str,
 ) -> Iterator[Result]:
     """One result per security group: FAIL when a rule open to the internet matches, with the
     path-level verdict; PASS otherwise; NOT_ASSESSED where the groups (or a rule's prefix list
     entries) were not collected. ``probes``: the ports the path-level verdict is about (None: any
-    port the rule opens)."""
+    port the rule opens). ``subject``: what the control looks for, in the PASS message ("SSH
+    (tcp/22)"); a passing group's other rules open to the internet are named there too, so that a
+    PASS for one port never reads as "nothing is open"."""
     groups = by_area(ctx.inventory.network.security_groups.values())
     rules = open_rules_by_group(ctx)
     exposed = exposures_by_interface(ctx)
@@ -92,12 +95,18 @@ def open_rule_results(
                     statements=unknown,
                 )
                 continue
+            others = [rule.rule for rule in rules.get(group.group_id, ())]
+            also = ""
+            if others:
+                listed = "; ".join(others[:3]) + (f"; and {len(others) - 3} more" if len(others) > 3 else "")
+                also = f" Other rules open to the internet, judged by other controls: {listed}."
             yield result(
                 control,
                 group,
                 PASS,
-                f"{_name(group)}: no inbound rule opens it to the internet (0.0.0.0/0 or ::/0).",
+                f"{_name(group)}: no inbound rule opens {subject} to the internet (0.0.0.0/0 or ::/0).{also}",
                 resource_id=group.group_id,
+                statements=others,
             )
 
 

@@ -68,4 +68,6 @@ def all_traffic(rule: OpenRule) -> tuple[str, ...]:
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from open_rule_results(ctx, CONTROL, matches=all_traffic, probes=None)
+    yield from open_rule_results(
+        ctx, CONTROL, matches=all_traffic, probes=None, subject="all traffic or every port of a protocol"
+    )

@@ -97,4 +97,10 @@ CONTROL = Control(
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from open_rule_results(ctx, CONTROL, matches=ports_matcher(PORTS), probes=probes_of(PORTS))
+    yield from open_rule_results(
+        ctx,
+        CONTROL,
+        matches=ports_matcher(PORTS),
+        probes=probes_of(PORTS),
+        subject="a high-risk port (" + ", ".join(f"{svc} {port}" for port, svc in PORTS) + ")",
+    )

@@ -54,4 +54,10 @@ CONTROL = Control(
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from open_rule_results(ctx, CONTROL, matches=ports_matcher(PORTS), probes=probes_of(PORTS))
+    yield from open_rule_results(
+        ctx,
+        CONTROL,
+        matches=ports_matcher(PORTS),
+        probes=probes_of(PORTS),
+        subject="RDP (tcp/3389, udp/3389)",
+    )

@@ -58,4 +58,6 @@ CONTROL = Control(
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from open_rule_results(ctx, CONTROL, matches=ports_matcher(PORTS), probes=probes_of(PORTS))
+    yield from open_rule_results(
+        ctx, CONTROL, matches=ports_matcher(PORTS), probes=probes_of(PORTS), subject="SSH (tcp/22, udp/22)"
+    )

@@ -70,4 +70,10 @@ def unauthorized(rule: OpenRule) -> tuple[str, ...]:
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from open_rule_results(ctx, CONTROL, matches=unauthorized, probes=None)
+    yield from open_rule_results(
+        ctx,
+        CONTROL,
+        matches=unauthorized,
+        probes=None,
+        subject="a port other than the authorized ones (tcp/80, tcp/443)",
+    )

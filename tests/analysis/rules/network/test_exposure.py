@@ -220,8 +220,13 @@ def test_rdp_passes_for_groups_that_do_not_open_3389_to_the_internet(tmp_path: P
     internal = one(results, "sg-rdp-internal")
     assert internal.status == PASS
     assert internal.message == (
-        "sg-rdp-internal (rdp-from-vpn): no inbound rule opens it to the internet (0.0.0.0/0 or ::/0)."
+        "sg-rdp-internal (rdp-from-vpn): no inbound rule opens RDP (tcp/3389, udp/3389) to the internet (0.0.0.0/0 or ::/0)."
     )
-    assert one(results, "sg-web-only").status == PASS  # open to the world, but not on 3389
+    web = one(results, "sg-web-only")  # open to the world, but not on 3389: a PASS that says so
+    assert web.status == PASS
+    assert "no inbound rule opens RDP" in web.message
+    assert "Other rules open to the internet, judged by other controls:" in web.message
+    assert "tcp 443 from 0.0.0.0/0" in web.message and "tcp 80 from ::/0" in web.message
+    assert len(web.evidence.statements) == 2
     udp = one(results, "sg-rdp-udp")
     assert udp.status == FAIL and "udp/3389" in udp.message
