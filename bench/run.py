@@ -33,6 +33,7 @@ Timings are never asserted anywhere; they are printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -40,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -340,15 +341,21 @@ def step_network(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_assess(args: argparse.Namespace) -> dict[str, Any]:
-    """Every control on the snapshot: the Inventory first (timed apart), then the assessment (the trust
-    graph, the exposure and every control, as ``main.py assess`` runs them), then the document."""
+    """Every control on the snapshot as ``main.py assess --json`` runs it: the Inventory first (timed
+    apart), then, with the cyclic garbage collector paused as the command pauses it, the assessment
+    (the trust graph, the exposure and every control), then what ``--json`` adds (the trust findings
+    read from the assessment's context, and the streamed document). ``--profile``: cProfile of the
+    assessment (bench/out/assess.prof) and of the ``--json`` part (bench/out/assess-json.prof); the
+    times printed are then the profiled ones."""
+    import gc
     from collections import Counter, defaultdict
 
     from analysis.model.inventory import build_inventory
-    from analysis.rules.assessment import assess
-    from analysis.rules.context import AssessmentContext
+    from analysis.network import internet_exposure
+    from analysis.rules.assessment import assess, gc_paused
     from analysis.rules.registry import control_modules
     from analysis.rules.report import AssessmentDocument, collect_trust_findings
+    from analysis.trust.graph import build_trust_graph
     from snapshot import Snapshot
 
     baseline = _peak_mb()
@@ -359,36 +366,45 @@ def step_assess(args: argparse.Namespace) -> dict[str, Any]:
     inventory_s, inventory_mb = time.perf_counter() - t0, _peak_mb()
     modules = control_modules()
     area_of = {m.CONTROL.id: m.__name__.split(".")[2] for m in modules}
-    from analysis.network import internet_exposure
-    from analysis.trust.graph import build_trust_graph
+    full_collections = [0]
 
-    # As ``main.py assess`` runs it: the trust graph and the exposure first, then every control.
-    t0, c0 = time.perf_counter(), time.process_time()
-    graph = build_trust_graph(inventory)
-    graph_s = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    exposure = internet_exposure(inventory)
-    exposure_s = time.perf_counter() - t1
-    result = assess(inventory, modules=modules, trust_graph=graph, exposure=exposure)
-    assess_s, assess_cpu = time.perf_counter() - t0, time.process_time() - c0
-    assess_mb = _peak_mb()
+    def count_full(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full_collections[0] += 1
+
+    gc.callbacks.append(count_full)
+    profiler = _Profiler(args.profile)
+    with gc_paused():
+        t0, c0 = time.perf_counter(), time.process_time()
+        with profiler.run("assess.prof"):
+            graph = build_trust_graph(inventory)
+            graph_s = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            exposure = internet_exposure(inventory)
+            exposure_s = time.perf_counter() - t1
+            result = assess(inventory, modules=modules, trust_graph=graph, exposure=exposure)
+        assess_s, assess_cpu = time.perf_counter() - t0, time.process_time() - c0
+        assess_mb = _peak_mb()
+        # What ``main.py assess --json`` adds: the trust findings (the index the IAM controls built,
+        # read from the assessment's context) and the document, streamed to a file.
+        t0, c0 = time.perf_counter(), time.process_time()
+        with profiler.run("assess-json.prof"):
+            findings = collect_trust_findings(result.context)
+            trust_s = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            doc = AssessmentDocument(
+                result, inventory=inventory, exposure=exposure, trust_findings=findings, trust_graph=graph
+            )
+            with tempfile.TemporaryFile("w+", encoding="utf-8") as fh:
+                doc.write(fh)
+                document_bytes = fh.tell()
+            document_s = time.perf_counter() - t1
+        json_s, json_cpu = time.perf_counter() - t0, time.process_time() - c0
+    gc.callbacks.remove(count_full)
     by_area: dict[str, float] = defaultdict(float)
     for control_id, seconds in result.timings.items():
         by_area[area_of.get(control_id, "?")] += seconds
     slowest = sorted(result.timings.items(), key=lambda kv: -kv[1])[:5]
-    # What ``main.py assess --json`` adds: the trust findings and the document (graph and exposure reused).
-    ctx = AssessmentContext(inventory=inventory, trust_graph=graph, exposure=exposure)
-    t0 = time.perf_counter()
-    findings = collect_trust_findings(ctx)
-    trust_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    doc = AssessmentDocument(
-        result, inventory=inventory, exposure=exposure, trust_findings=findings, trust_graph=graph
-    )
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as fh:
-        doc.write(fh)  # streamed, as main.py assess --json writes it
-        document_bytes = fh.tell()
-    document_s = time.perf_counter() - t0
     return {
         "baseline_mb": baseline,
         "inventory_seconds": inventory_s,
@@ -408,8 +424,40 @@ def step_assess(args: argparse.Namespace) -> dict[str, Any]:
         "trust_findings_seconds": trust_s,
         "document_seconds": document_s,
         "document_mb": document_bytes / 1e6,
+        "json_seconds": json_s,
+        "json_cpu_seconds": json_cpu,
+        "full_collections": full_collections[0],
+        "profiles": profiler.written,
         "peak_mb": _peak_mb(),
     }
+
+
+class _Profiler:
+    """cProfile of a block into bench/out/NAME when enabled (its top lines go to stderr); else nothing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.written: list[str] = []
+
+    @contextlib.contextmanager
+    def run(self, name: str) -> Iterator[None]:
+        if not self.enabled:
+            yield
+            return
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        try:
+            yield
+        finally:
+            prof.disable()
+            out = OUT_DIR / name
+            prof.dump_stats(str(out))
+            self.written.append(str(out))
+            print(f"-- {name}", file=sys.stderr)
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
 
 
 def step_collection(args: argparse.Namespace) -> dict[str, Any]:
@@ -858,8 +906,11 @@ def figure_assess(args: argparse.Namespace) -> str:
         f"  trust graph {r['trust_graph_seconds']:.1f} s, exposure {r['exposure_seconds']:.1f} s, controls "
         f"{r['controls_seconds']:.1f} s; per area: {areas}\n"
         f"  slowest controls: {slowest}\n"
-        f"  assess --json adds: trust findings {r['trust_findings_seconds']:.1f} s ({r['trust_findings']}), "
-        f"document {r['document_seconds']:.1f} s ({r['document_mb']:.0f} MB of JSON); peak {r['peak_mb']:.0f} MB"
+        f"  assess --json adds: {r['json_seconds']:.1f} s (CPU {r['json_cpu_seconds']:.1f} s): trust findings "
+        f"{r['trust_findings_seconds']:.1f} s ({r['trust_findings']}, read from the assessment), document "
+        f"{r['document_seconds']:.1f} s ({r['document_mb']:.0f} MB of JSON); peak {r['peak_mb']:.0f} MB; "
+        f"{r['full_collections']} full garbage collection(s)"
+        + (f"\n  profiles: {', '.join(r['profiles'])}" if r["profiles"] else "")
     )
 
 
@@ -895,7 +946,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="cProfile one runner round on one thread (collection), or the Inventory build (inventory)",
+        help="cProfile one runner round on one thread (collection), the Inventory build (inventory), "
+        "or the assessment and its --json part (assess)",
     )
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
