@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings
+from PySide6.QtCore import QItemSelectionModel, QSettings, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 import analysis.workpaper
@@ -310,8 +311,15 @@ def test_expired_waiver_says_so_and_no_longer_applies(qtbot: Any, window: MainWi
     assert dialog.table.rowCount() == 1
 
 
-def test_sign_off_is_shown_and_later_edits_are_flagged(qtbot: Any, window: MainWindow, snap: Path) -> None:
+def test_sign_off_is_shown_and_later_edits_are_flagged(
+    qtbot: Any, window: MainWindow, snap: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     open_assessed(qtbot, window, snap)
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    window.workpaper.location_action.trigger()  # not written yet: the folder opens, the status bar says so
+    assert [u.toLocalFile() for u in opened] == [str(snap.parent)]
+    assert "created on the first edit" in window.statusBar().currentMessage()
     window.workpaper.sign_off_action.trigger()
     dialog = window.workpaper.dialog
     assert isinstance(dialog, SignOffDialog)
