@@ -22,7 +22,7 @@ from analysis.model.organizations import (
     OrganizationModel,
     OrgUnit,
 )
-from exports.sheets.inventory_common import Row, fit_row, in_scope, lines, note_row, or_note
+from exports.sheets.inventory_common import Cells, Row, fit_row, in_scope, lines, or_note
 from exports.xlsx_writer import Column, SheetSpec
 
 if TYPE_CHECKING:
@@ -32,28 +32,30 @@ if TYPE_CHECKING:
 INDENT = "    "
 
 SHEET = SheetSpec(
-    title="Accounts and OUs",
-    columns=(
+    "Accounts and OUs",
+    (
+        # The first seven are what a printed page shows: the tree, each node's state and policies.
+        Column("Name", 34),
+        Column("Kind", 8),
+        Column("Id", 17),
+        Column("Status", 11),
+        Column("Collection", 28, wrap=True),
+        Column("Policies attached here", 36, wrap=True),
+        Column("Policies inherited", 50, wrap=True),
         Column("Depth", 7, kind="int"),
-        Column("Name", 40),
-        Column("Kind", 10),
-        Column("Id", 24),
         Column("OU path", 36, wrap=True),
         Column("Email", 34),
-        Column("Status", 12),
         Column("Joined", 26),
         Column("Joined method", 10),
-        Column("Collection", 40, wrap=True),
-        Column("Policies attached here", 48, wrap=True),
-        Column("Policies inherited", 60, wrap=True),
         Column("Notes", 60, wrap=True),
     ),
+    print_columns=7,
 )
-
+CELLS = Cells(SHEET)
+# Continuation rows (a cell over Excel's limit) repeat the node's name, kind, id and depth.
+_KEEP = CELLS.index("Name", "Kind", "Id", "Depth")
+(_NOTES,) = CELLS.index("Notes")
 _KIND_WORDS = {KIND_ROOT: "Root", "ou": "OU", "account": "Account"}
-# Columns repeated on continuation rows: depth, name, kind, id.
-_KEEP = (0, 1, 2, 3)
-_NOTES = 12
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -62,7 +64,7 @@ def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if options.filters_accounts
         else "The snapshot records no organization and no account"
     )
-    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=1))
+    return or_note(_rows(data, options), CELLS.note("Name", empty))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -70,9 +72,7 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     outcomes: Mapping[str, Any] = data.manifest.get("account_outcomes") or {}
     shown = shown_nodes(data, options)
     if org.collection.state != COLLECTED and not org.units and not org.accounts:
-        yield note_row(
-            f"The organization could not be read: {org.collection.reason}", len(SHEET.columns), at=1
-        )
+        yield CELLS.note("Name", f"The organization could not be read: {org.collection.reason}")
     for root_id in org.root_ids:
         yield from _walk(org, org.units[root_id], 0, shown, outcomes)
     unplaced = sorted(
@@ -84,21 +84,16 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if account_id in org.accounts or not in_scope(data, options, account_id):
             continue
         outcome = outcomes[account_id] or {}
-        yield (
-            0,
-            str(outcome.get("name") or ""),
-            "Account",
-            account_id,
-            "",
-            "",
-            "",
-            "",
-            "",
-            _collection(outcome),
-            "",
-            "",
-            "collected, but not in the organization's account listing: its place in the tree and "
-            "its organization policies are unknown",
+        yield CELLS(
+            {
+                "Name": str(outcome.get("name") or account_id),
+                "Kind": "Account",
+                "Id": account_id,
+                "Collection": _collection(outcome),
+                "Depth": 0,
+                "Notes": "collected, but not in the organization's account listing: its place in the tree "
+                "and its organization policies are unknown",
+            }
         )
 
 
@@ -139,39 +134,37 @@ def _walk(
 
 
 def _unit_row(org: OrganizationModel, unit: OrgUnit, depth: int) -> Row:
-    return (
-        depth,
-        INDENT * depth + (unit.name or unit.id),
-        _KIND_WORDS.get(unit.kind, unit.kind),
-        unit.id,
-        _ou_path(org, unit.id),
-        "",
-        "",
-        "",
-        "",
-        "",
-        _attached(org, unit.id),
-        _inherited(org, unit.id),
-        lines(org.notes_for(unit.id)),
+    return CELLS(
+        {
+            "Name": INDENT * depth + (unit.name or unit.id),
+            "Kind": _KIND_WORDS.get(unit.kind, unit.kind),
+            "Id": unit.id,
+            "Policies attached here": _attached(org, unit.id),
+            "Policies inherited": _inherited(org, unit.id),
+            "Depth": depth,
+            "OU path": _ou_path(org, unit.id),
+            "Notes": lines(org.notes_for(unit.id)),
+        }
     )
 
 
 def _account_row(org: OrganizationModel, account: Account, depth: int, outcomes: Mapping[str, Any]) -> Row:
-    notes = list(org.notes_for(account.id))
-    return (
-        depth,
-        INDENT * depth + (account.name or account.id),
-        "Account",
-        account.id,
-        _ou_path(org, account.id),
-        account.email,
-        account.status,
-        account.joined_timestamp,
-        account.joined_method,
-        _collection(outcomes.get(account.id)),
-        _attached(org, account.id),
-        _inherited(org, account.id),
-        lines(notes),
+    return CELLS(
+        {
+            "Name": INDENT * depth + (account.name or account.id),
+            "Kind": "Account",
+            "Id": account.id,
+            "Status": account.status,
+            "Collection": _collection(outcomes.get(account.id)),
+            "Policies attached here": _attached(org, account.id),
+            "Policies inherited": _inherited(org, account.id),
+            "Depth": depth,
+            "OU path": _ou_path(org, account.id),
+            "Email": account.email,
+            "Joined": account.joined_timestamp,
+            "Joined method": account.joined_method,
+            "Notes": lines(org.notes_for(account.id)),
+        }
     )
 
 

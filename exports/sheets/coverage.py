@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.model.coverage import NOT_COLLECTED
 from analysis.rules.base import ERROR, NOT_ASSESSED
 from analysis.workpaper import WAIVED
-from exports.sheets.inventory_common import Row, account_name, fit_row, in_scope, note_row, or_note
+from exports.sheets.inventory_common import Cells, Row, account_name, fit_row, in_scope, or_note
 from exports.xlsx_writer import Column, SheetSpec
 
 if TYPE_CHECKING:
@@ -33,27 +33,29 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 SHEET = SheetSpec(
-    title="Coverage gaps",
-    columns=(
-        Column("Section", 13),
-        Column("Account", 14),
+    "Coverage gaps",
+    (
+        # The first nine are what a printed page shows: what is missing where, and why.
+        Column("Section", 12),
+        Column("Account", 13),
+        Column("Region", 10),
+        Column("Service", 14),
+        Column("Operation / control", 30, wrap=True),
+        Column("State", 12, kind="status", wrap=True),
+        Column("Reason", 60, wrap=True),
+        Column("Count", 7, kind="int"),
+        Column("Waived", 7, kind="int"),
         Column("Account name", 20),
-        Column("Region", 12),
-        Column("Service", 16),
-        Column("Operation / control", 36, wrap=True),
-        Column("State", 16, kind="status"),
         Column("Error code", 22),
-        Column("Reason", 70, wrap=True),
-        Column("Count", 8, kind="int"),
-        Column("Waived", 8, kind="int"),
         Column("Call ids", 30, wrap=True),
     ),
+    print_columns=9,
 )
-
+CELLS = Cells(SHEET)
 ACCOUNT, ORGANIZATION, COLLECTION = "Account", "Organization", "Collection"
 _FAILED_ACCOUNT = frozenset({"access_failed", "skipped", "cancelled"})
-_KEEP = (0, 1, 2, 3, 4, 5, 6)
-_REASON = 8
+_KEEP = CELLS.index("Section", "Account", "Region", "Service", "Operation / control", "State", "Account name")
+(_REASON,) = CELLS.index("Reason")
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -63,44 +65,34 @@ def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if options.filters_accounts
         else "Nothing is missing: every call was answered and every control assessed"
     )
-    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=_REASON))
+    return or_note(_rows(data, options), CELLS.note("Reason", empty))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     yield from _accounts(data, options)
     if not options.filters_accounts:
         for words in data.inventory.organization.gaps:
-            yield (
-                ORGANIZATION,
-                None,
-                None,
-                "global",
-                "organizations",
-                None,
-                None,
-                None,
-                words,
-                None,
-                None,
-                None,
+            yield CELLS(
+                {"Section": ORGANIZATION, "Region": "global", "Service": "organizations", "Reason": words}
             )
     names = {a: data.inventory.account_name(a) for a in _accounts_named(data)}
     for gap in data.inventory.coverage.gaps(names):
         if gap.operation == "*" or not in_scope(data, options, gap.account_id):
             continue  # the whole-account rows come from the manifest above
-        row = (
-            COLLECTION,
-            gap.account_id,
-            gap.account_name,
-            gap.region,
-            gap.service,
-            gap.operation,
-            gap.state.replace("_", " "),
-            gap.error_code,
-            gap.reason,
-            gap.calls,
-            None,
-            ", ".join(map(str, gap.call_ids)),
+        row = CELLS(
+            {
+                "Section": COLLECTION,
+                "Account": gap.account_id,
+                "Region": gap.region,
+                "Service": gap.service,
+                "Operation / control": gap.operation,
+                "State": gap.state.replace("_", " "),
+                "Reason": gap.reason,
+                "Count": gap.calls,
+                "Account name": gap.account_name,
+                "Error code": gap.error_code,
+                "Call ids": ", ".join(map(str, gap.call_ids)),
+            }
         )
         yield from fit_row(row, keep=_KEEP, mark=_REASON)
     yield from _results(data, options)
@@ -119,37 +111,32 @@ def _accounts(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if status not in _FAILED_ACCOUNT or not in_scope(data, options, account_id):
             continue
         detail = str(outcome.get("detail") or "")
-        yield (
-            ACCOUNT,
-            account_id,
-            str(outcome.get("name") or "") or account_name(data, account_id),
-            "*",
-            "*",
-            None,
-            status.replace("_", " "),
-            None,
-            f"{status.replace('_', ' ')}: {detail}" if detail else status.replace("_", " "),
-            None,
-            None,
-            None,
+        words = status.replace("_", " ")
+        yield CELLS(
+            {
+                "Section": ACCOUNT,
+                "Account": account_id,
+                "Region": "*",
+                "Service": "*",
+                "State": words,
+                "Reason": f"{words}: {detail}" if detail else words,
+                "Account name": str(outcome.get("name") or "") or account_name(data, account_id),
+            }
         )
     # Accounts of the organization the collection never entered (not in its scope).
     for account_id in sorted(data.inventory.organization.accounts):
         if account_id in outcomes or not outcomes or not in_scope(data, options, account_id):
             continue
-        yield (
-            ACCOUNT,
-            account_id,
-            account_name(data, account_id),
-            "*",
-            "*",
-            None,
-            NOT_COLLECTED.replace("_", " "),
-            None,
-            "not in the collection's scope: nothing of this account was collected",
-            None,
-            None,
-            None,
+        yield CELLS(
+            {
+                "Section": ACCOUNT,
+                "Account": account_id,
+                "Region": "*",
+                "Service": "*",
+                "State": NOT_COLLECTED.replace("_", " "),
+                "Reason": "not in the collection's scope: nothing of this account was collected",
+                "Account name": account_name(data, account_id),
+            }
         )
 
 
@@ -169,18 +156,18 @@ def _results(data: PackData, options: ExportOptions) -> Iterator[Row]:
     order = {NOT_ASSESSED: 0, ERROR: 1}
     for key in sorted(counts, key=lambda k: (order[k[0]], k[1], k[2], k[3], k[4])):
         status, control_id, account_id, region, message = key
-        row = (
-            "Not assessed" if status == NOT_ASSESSED else "Error",
-            account_id or None,
-            account_name(data, account_id),
-            region,
-            services.get(control_id, ""),
-            control_id,
-            status,
-            None,
-            message,
-            counts[key],
-            waived[key],
-            None,
+        row = CELLS(
+            {
+                "Section": "Not assessed" if status == NOT_ASSESSED else "Error",
+                "Account": account_id or None,
+                "Region": region,
+                "Service": services.get(control_id, ""),
+                "Operation / control": control_id,
+                "State": "NOT ASSESSED" if status == NOT_ASSESSED else status,
+                "Reason": message,
+                "Count": counts[key],
+                "Waived": waived[key],
+                "Account name": account_name(data, account_id),
+            }
         )
         yield from fit_row(row, keep=_KEEP, mark=_REASON)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from analysis.trust.queries import Step
-from exports.sheets.inventory_common import Row, account_label, fit_row, in_scope, lines, note_row, or_note
+from exports.sheets.inventory_common import Cells, Row, account_label, fit_row, in_scope, lines, or_note
 from exports.sheets.trust import NO_GRAPH, conditions_text, node_text
 from exports.xlsx_writer import Column, SheetSpec
 
@@ -25,25 +25,27 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 SHEET = SheetSpec(
-    title="Escalation paths",
-    columns=(
-        Column("Finding", 8, kind="int"),
+    "Escalation paths",
+    (
+        # The first seven are what a printed page shows: the path, hop by hop.
+        Column("Finding", 7, kind="int"),
+        Column("Severity", 9, kind="severity"),
+        Column("Hop", 5, kind="int"),
+        Column("From", 32, wrap=True),
+        Column("Technique", 30, wrap=True),
+        Column("To", 32, wrap=True),
+        Column("Conditions", 40, wrap=True),
         Column("Principal", 44, wrap=True),
         Column("Account", 26),
-        Column("Severity", 11, kind="severity"),
         Column("Title", 40, wrap=True),
-        Column("Hop", 6, kind="int"),
-        Column("From", 40, wrap=True),
-        Column("Technique", 36, wrap=True),
-        Column("To", 40, wrap=True),
-        Column("Conditions", 44, wrap=True),
         Column("Statements", 60, wrap=True),
         Column("Detail", 60, wrap=True),
     ),
+    print_columns=7,
 )
-
-_KEEP = (0, 1, 2, 3, 4, 5)
-_DETAIL = 11
+CELLS = Cells(SHEET)
+_KEEP = CELLS.index("Finding", "Severity", "Hop", "Principal", "Account", "Title")
+(_DETAIL,) = CELLS.index("Detail")
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -52,13 +54,13 @@ def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if options.filters_accounts
         else "No escalation path to an administrator was found"
     )
-    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=1))
+    return or_note(_rows(data, options), CELLS.note("From", empty))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     tg = data.trust_graph
     if tg is None:
-        yield note_row(NO_GRAPH, len(SHEET.columns), at=1)
+        yield CELLS.note("From", NO_GRAPH)
         return
     number = 0
     for finding in data.trust_findings:
@@ -71,31 +73,32 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
 
 
 def _finding_rows(data: PackData, tg: TrustGraph, number: int, finding: TrustFinding) -> Iterator[Row]:
+    """The finding's row (the whole path in one line, in Detail), then one row per hop."""
     assert finding.path is not None
     steps = finding.path.steps
-    head = (
-        number,
-        node_text(tg, finding.resource),
-        account_label(data, finding.account_id),
-        finding.severity,
-        finding.title,
-    )
-    summary = (
-        *head,
-        None,
-        node_text(tg, steps[0].source),
-        f"{len(steps)} hop(s)" + (", conditional" if finding.path.conditional else ""),
-        node_text(tg, steps[-1].target),
-        "",
-        lines(finding.statements),
-        finding.detail,
+    head = {
+        "Finding": number,
+        "Severity": finding.severity,
+        "Principal": node_text(tg, finding.resource),
+        "Account": account_label(data, finding.account_id),
+        "Title": finding.title,
+    }
+    summary = CELLS(
+        {
+            **head,
+            "From": node_text(tg, steps[0].source),
+            "Technique": f"{len(steps)} hop(s)" + (", conditional" if finding.path.conditional else ""),
+            "To": node_text(tg, steps[-1].target),
+            "Statements": lines(finding.statements),
+            "Detail": finding.detail,
+        }
     )
     yield from fit_row(summary, keep=_KEEP, mark=_DETAIL)
     for hop, step in enumerate(steps, start=1):
-        yield from fit_row((*head, hop, *_step_cells(tg, step)), keep=_KEEP, mark=_DETAIL)
+        yield from fit_row(CELLS({**head, "Hop": hop, **_step_cells(tg, step)}), keep=_KEEP, mark=_DETAIL)
 
 
-def _step_cells(tg: TrustGraph, step: Step) -> tuple[str, str, str, str, str, str]:
+def _step_cells(tg: TrustGraph, step: Step) -> dict[str, str]:
     """From, technique(s), to, conditions, statements and reasons of one hop (every way it can be made)."""
     several = len(step.edges) > 1
 
@@ -104,11 +107,11 @@ def _step_cells(tg: TrustGraph, step: Step) -> tuple[str, str, str, str, str, st
 
     conditions = [each(conditions_text(e.conditions), e.technique) for e in step.edges]
     statements = [each(lines(s.describe() for s in e.statements), e.technique) for e in step.edges]
-    return (
-        node_text(tg, step.source),
-        lines(dict.fromkeys(e.technique for e in step.edges)),
-        node_text(tg, step.target),
-        lines(c for c in conditions if c),
-        lines(s for s in statements if s),
-        lines(dict.fromkeys(e.reason for e in step.edges)),
-    )
+    return {
+        "From": node_text(tg, step.source),
+        "Technique": lines(dict.fromkeys(e.technique for e in step.edges)),
+        "To": node_text(tg, step.target),
+        "Conditions": lines(c for c in conditions if c),
+        "Statements": lines(s for s in statements if s),
+        "Detail": lines(dict.fromkeys(e.reason for e in step.edges)),
+    }

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from analysis.network.findings import management_services
 from analysis.network.results import Exposure, Hop, OpenRule
-from exports.sheets.inventory_common import Row, account_name, fit_row, in_scope, lines, note_row, or_note
+from exports.sheets.inventory_common import Cells, Row, account_name, fit_row, in_scope, lines, or_note
 from exports.xlsx_writer import Column, SheetSpec
 
 if TYPE_CHECKING:
@@ -31,33 +31,35 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 SHEET = SheetSpec(
-    title="Internet exposure",
-    columns=(
-        Column("Section", 12),
-        Column("#", 6, kind="int"),
-        Column("Account", 14),
+    "Internet exposure",
+    (
+        # The first ten are what a printed page shows: what is reachable, and each hop's deciding rule.
+        Column("Section", 10),
+        Column("#", 4, kind="int"),
+        Column("Account", 13),
+        Column("Resource", 26, wrap=True),
+        Column("Protocol / ports", 11, wrap=True),
+        Column("Severity", 11, kind="severity"),
+        Column("Hop", 4, kind="int"),
+        Column("Hop kind", 14, wrap=True),
+        Column("Component", 22, wrap=True),
+        Column("Rule / reason", 44, wrap=True),
         Column("Account name", 18),
         Column("Region", 12),
-        Column("Resource", 34, wrap=True),
-        Column("VPC / subnet", 28, wrap=True),
-        Column("Via", 14),
+        Column("Via", 13),
         Column("Entry", 30, wrap=True),
-        Column("Protocol / ports", 16),
-        Column("Listener", 12),
+        Column("Listener", 10),
         Column("Management services", 18, wrap=True),
-        Column("Severity", 13, kind="severity"),
-        Column("Hop", 6, kind="int"),
-        Column("Hop kind", 18),
-        Column("Component", 28, wrap=True),
+        Column("VPC / subnet", 28, wrap=True),
         Column("Direction", 10),
-        Column("Deciding rule", 60, wrap=True),
         Column("Detail", 50, wrap=True),
     ),
+    print_columns=10,
 )
-
+CELLS = Cells(SHEET)
 EXPOSURE, HOP, OPEN_RULE, NOT_ASSESSED = "Exposure", "Hop", "Open rule", "Not assessed"
-_KEEP = (0, 1, 2, 3, 4, 5)
-_DETAIL = 18
+_KEEP = CELLS.index("Section", "#", "Account", "Resource", "Account name", "Region")
+(_DETAIL,) = CELLS.index("Detail")
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -67,16 +69,14 @@ def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if options.filters_accounts
         else "Nothing reachable from the internet, no open security group rule, nothing left unassessed"
     )
-    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=5))
+    return or_note(_rows(data, options), CELLS.note("Rule / reason", empty))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     report = data.exposure
     if report is None:
-        yield note_row(
-            "The internet exposure was not analysed for this pack: nothing here is assessed",
-            len(SHEET.columns),
-            at=5,
+        yield CELLS.note(
+            "Rule / reason", "The internet exposure was not analysed for this pack: nothing here is assessed"
         )
         return
     exposures = [e for e in report.exposures if in_scope(data, options, e.account_id)]
@@ -91,18 +91,19 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         yield from fit_row(_open_rule_row(data, number, rule), keep=_KEEP, mark=_DETAIL)
     gaps = [g for g in report.not_assessed if in_scope(data, options, g.account_id)]
     for number, gap in enumerate(sorted(set(gaps), key=lambda g: (g.account_id, g.region, g.what)), start=1):
-        yield (
-            NOT_ASSESSED,
-            number,
-            gap.account_id,
-            account_name(data, gap.account_id),
-            gap.region,
-            gap.what,
-            *[None] * 12,
-            gap.reason,
+        yield CELLS(
+            {
+                "Section": NOT_ASSESSED,
+                "#": number,
+                "Account": gap.account_id,
+                "Resource": gap.what,
+                "Rule / reason": gap.reason,
+                "Account name": account_name(data, gap.account_id),
+                "Region": gap.region,
+            }
         )
     for note in report.notes:
-        yield note_row(note, len(SHEET.columns), at=_DETAIL)
+        yield CELLS.note("Rule / reason", note)
 
 
 def _services(e: Exposure) -> tuple[str, ...]:
@@ -118,49 +119,47 @@ def _resource(data: PackData, e: Exposure) -> str:
 
 def _exposure_rows(data: PackData, number: int, e: Exposure) -> Iterator[Row]:
     services = _services(e)
-    resource = _resource(data, e)
-    head = (number, e.account_id, account_name(data, e.account_id), e.region, resource)
-    yield (
-        EXPOSURE,
-        *head,
-        f"{e.vpc_id}\n{e.subnet_id}",
-        "load balancer" if e.via == "load_balancer" else "direct",
-        lines(x for x in (e.entry, e.load_balancer_arn) if x),
-        e.ports.label(),
-        e.listener_ports.label() if e.listener_ports else None,
-        ", ".join(services),
-        "high" if services else "informational",
-        None,
-        None,
-        None,
-        None,
-        None,
-        f"from {e.source_cidr}; {len(e.hops)} hop(s) below",
+    via = "through load balancer" if e.via == "load_balancer" else "directly"
+    listener = f" (listener {e.listener_ports.label()})" if e.listener_ports else ""
+    head = {
+        "#": number,
+        "Account": e.account_id,
+        "Resource": _resource(data, e),
+        "Account name": account_name(data, e.account_id),
+        "Region": e.region,
+    }
+    yield CELLS(
+        {
+            **head,
+            "Section": EXPOSURE,
+            "Protocol / ports": e.ports.label(),
+            "Severity": "high" if services else "informational",
+            "Rule / reason": f"reachable from {e.source_cidr} {via} at {e.entry}{listener}; "
+            f"{len(e.hops)} hops below",
+            "Via": "load balancer" if e.via == "load_balancer" else "direct",
+            "Entry": lines(x for x in (e.entry, e.load_balancer_arn) if x),
+            "Listener": e.listener_ports.label() if e.listener_ports else None,
+            "Management services": ", ".join(services),
+            "VPC / subnet": f"{e.vpc_id}\n{e.subnet_id}",
+        }
     )
     for hop_number, hop in enumerate(e.hops, start=1):
-        cells = _hop_cells(hop_number, hop, e)
-        yield from fit_row((HOP, *head, *cells), keep=_KEEP, mark=_DETAIL)
+        row = CELLS({**head, "Section": HOP, **_hop_cells(hop_number, hop, e)})
+        yield from fit_row(row, keep=_KEEP, mark=_DETAIL)
 
 
-def _hop_cells(number: int, hop: Hop, e: Exposure) -> tuple[object, ...]:
+def _hop_cells(number: int, hop: Hop, e: Exposure) -> dict[str, object]:
     """The hop's cells; its account and region only where they differ from the exposure's (peering, TGW)."""
     elsewhere = (hop.account_id or e.account_id, hop.region or e.region) != (e.account_id, e.region)
     where = lines(x for x in (hop.account_id, hop.region) if x) if elsewhere else ""
-    return (
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        number,
-        hop.kind.replace("_", " "),
-        hop.component_id + (f"\n{where}" if where else ""),
-        hop.direction,
-        hop.rule,
-        "" if hop.allowed else f"verdict: {hop.verdict}",
-    )
+    return {
+        "Hop": number,
+        "Hop kind": hop.kind.replace("_", " "),
+        "Component": hop.component_id + (f"\n{where}" if where else ""),
+        "Rule / reason": hop.rule,
+        "Direction": hop.direction,
+        "Detail": None if hop.allowed else f"verdict: {hop.verdict}",
+    }
 
 
 def _open_rule_row(data: PackData, number: int, rule: OpenRule) -> Row:
@@ -175,24 +174,19 @@ def _open_rule_row(data: PackData, number: int, rule: OpenRule) -> Row:
     ]
     if rule.load_balancer_arns:
         detail.append("load balancers using the group: " + ", ".join(rule.load_balancer_arns))
-    return (
-        OPEN_RULE,
-        number,
-        rule.account_id,
-        account_name(data, rule.account_id),
-        rule.region,
-        rule.security_group_id,
-        None,
-        None,
-        rule.source_cidr,
-        rule.ports.label(),
-        None,
-        ", ".join(services),
-        severity,
-        None,
-        None,
-        None,
-        None,
-        rule.rule,
-        lines(detail),
+    return CELLS(
+        {
+            "Section": OPEN_RULE,
+            "#": number,
+            "Account": rule.account_id,
+            "Resource": rule.security_group_id,
+            "Protocol / ports": rule.ports.label(),
+            "Severity": severity,
+            "Rule / reason": rule.rule,
+            "Account name": account_name(data, rule.account_id),
+            "Region": rule.region,
+            "Entry": rule.source_cidr,
+            "Management services": ", ".join(services),
+            "Detail": lines(detail),
+        }
     )

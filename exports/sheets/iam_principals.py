@@ -19,12 +19,12 @@ from analysis.model.iam import AccessKey, AccountIamSummary, Group, IamInventory
 from analysis.model.records import partition_of
 from analysis.trust.edges.assume_role import trust_grants
 from exports.sheets.inventory_common import (
+    Cells,
     Row,
     account_name,
     fit_row,
     in_scope,
     lines,
-    note_row,
     or_note,
     yes_no,
 )
@@ -35,33 +35,36 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 SHEET = SheetSpec(
-    title="IAM principals",
-    columns=(
-        Column("Account", 14),
-        Column("Account name", 20),
-        Column("Type", 10),
-        Column("Name", 28),
+    "IAM principals",
+    (
+        # The first nine are what a printed page shows: who, whether admin, how they sign in.
+        Column("Account", 13),
+        Column("Account name", 16),
+        Column("Type", 9),
+        Column("Name", 24, wrap=True),
+        Column("Administrator", 11, wrap=True),
+        Column("Console password", 10, wrap=True),
+        Column("MFA", 14, wrap=True),
+        Column("Access keys", 38, wrap=True),
+        Column("Last used", 22, wrap=True),
         Column("ARN", 50),
         Column("Created", 26),
-        Column("Last used", 34, wrap=True),
-        Column("Console password", 12, wrap=True),
-        Column("MFA", 24, wrap=True),
-        Column("Access keys", 50, wrap=True),
         Column("Groups / members", 30, wrap=True),
         Column("Attached managed policies", 36, wrap=True),
         Column("Inline policies", 26, wrap=True),
         Column("Permissions boundary", 30, wrap=True),
-        Column("Administrator", 12, wrap=True),
         Column("Administrator: why", 50, wrap=True),
         Column("Trusted by (roles)", 50, wrap=True),
         Column("Notes", 40, wrap=True),
     ),
+    print_columns=9,
 )
-
+CELLS = Cells(SHEET)
 _R = TypeVar("_R", User, Group, Role)
-_KEEP = (0, 1, 2, 3, 4)
-_NOTES = 17
+_KEEP = CELLS.index("Account", "Account name", "Type", "Name", "ARN")
+(_NOTES,) = CELLS.index("Notes")
 _NA = "n/a"
+_SIGN_IN = ("Console password", "MFA", "Access keys")
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -70,7 +73,7 @@ def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         if options.filters_accounts
         else "No IAM principal in the snapshot (IAM was not collected, or every account's listing failed)"
     )
-    return or_note(_rows(data, options), note_row(empty, len(SHEET.columns), at=3))
+    return or_note(_rows(data, options), CELLS.note("Name", empty))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
@@ -139,65 +142,68 @@ def _root_row(account_id: str, name: str, s: AccountIamSummary, partition: str) 
     keys = yes_no(s.root_access_keys_present, "unknown (account summary not collected)")
     if cr is not None and (cr.access_key_1_active or cr.access_key_2_active):
         keys += f"; active: key 1 {yes_no(cr.access_key_1_active)}, key 2 {yes_no(cr.access_key_2_active)}"
-    return (
-        account_id,
-        name,
-        "root user",
-        "<root account>",
-        f"arn:{partition}:iam::{account_id}:root",
-        cr.user_creation_time if cr else None,
-        last_used,
-        console,
-        yes_no(s.root_mfa_enabled, "unknown (account summary not collected)"),
-        f"access keys present: {keys}",
-        _NA,
-        _NA,
-        _NA,
-        _NA,
-        "Yes",
-        "the root user has full control of its account (only SCPs restrict it, in member accounts)",
-        _NA,
-        lines(notes),
+    return CELLS(
+        {
+            "Account": account_id,
+            "Account name": name,
+            "Type": "root user",
+            "Name": "<root account>",
+            "Administrator": "Yes",
+            "Console password": console,
+            "MFA": yes_no(s.root_mfa_enabled, "unknown (account summary not collected)"),
+            "Access keys": f"present: {keys}",
+            "Last used": last_used,
+            "ARN": f"arn:{partition}:iam::{account_id}:root",
+            "Created": cr.user_creation_time if cr else None,
+            "Administrator: why": "the root user has full control of its account "
+            "(only SCPs restrict it, in member accounts)",
+            **{c: _NA for c in _POLICY_COLUMNS},
+            "Notes": lines(notes),
+        }
     )
+
+
+_POLICY_COLUMNS = ("Groups / members", "Attached managed policies", "Inline policies", "Permissions boundary")
 
 
 def _user_row(data: PackData, iam: IamInventory, name: str, user: User, at: datetime | None) -> Row:
     cr = user.credential_report
-    notes: list[str] = []
+    report_state = user.credential_report_state.replace("_", " ")
     if cr is None:
-        last_used = f"console: unknown (credential report {user.credential_report_state.replace('_', ' ')})"
+        last_used = f"console: unknown (credential report {report_state})"
     else:
         last_used = f"console: {cr.password_last_used or 'never (or no information)'}"
-    console = yes_no(
-        user.console_password, f"unknown (credential report {user.credential_report_state.replace('_', ' ')})"
-    )
     mfa_known = cr is not None and cr.mfa_active is not None
     has_mfa = bool(user.mfa_serials) or (cr is not None and bool(cr.mfa_active))
     mfa = "Yes" if has_mfa else ("No" if mfa_known or user.mfa_state == COLLECTED else "unknown")
     if user.mfa_serials:
-        mfa += "\n" + lines(user.mfa_serials)
+        mfa += "\n" + lines(f"virtual device {s.rsplit('/', 1)[-1]}" for s in user.mfa_serials)
     if user.access_keys_state != COLLECTED:
         keys = f"unknown: ListAccessKeys {user.access_keys_state.replace('_', ' ')}"
     else:
         keys = lines(_key_words(k, at) for k in user.access_keys) or "none"
-    return (
-        user.account_id,
-        name,
-        "user",
-        user.name,
-        user.arn,
-        user.created,
-        last_used,
-        console,
-        mfa,
-        keys,
-        lines(user.group_names),
-        _managed(iam, user.attached_policy_arns),
-        lines(p.name for p in user.inline_policies),
-        _boundary(iam, user.permissions_boundary_arn),
-        *_admin(data, user.arn),
-        _NA,
-        lines(notes),
+    admin, why = _admin(data, user.arn)
+    return CELLS(
+        {
+            "Account": user.account_id,
+            "Account name": name,
+            "Type": "user",
+            "Name": user.name,
+            "Administrator": admin,
+            "Console password": yes_no(user.console_password, f"unknown (credential report {report_state})"),
+            "MFA": mfa,
+            "Access keys": keys,
+            "Last used": last_used,
+            "ARN": user.arn,
+            "Created": user.created,
+            "Groups / members": lines(user.group_names),
+            "Attached managed policies": _managed(iam, user.attached_policy_arns),
+            "Inline policies": lines(p.name for p in user.inline_policies),
+            "Permissions boundary": _boundary(iam, user.permissions_boundary_arn),
+            "Administrator: why": why,
+            "Trusted by (roles)": _NA,
+            "Notes": "MFA devices: " + ", ".join(user.mfa_serials) if user.mfa_serials else None,
+        }
     )
 
 
@@ -216,25 +222,23 @@ def _key_words(key: AccessKey, at: datetime | None) -> str:
 
 def _group_row(iam: IamInventory, name: str, group: Group) -> Row:
     members = [m.rsplit("/", 1)[-1] for m in group.member_arns]
-    return (
-        group.account_id,
-        name,
-        "group",
-        group.name,
-        group.arn,
-        None,
-        _NA,
-        _NA,
-        _NA,
-        _NA,
-        lines(members) or "no members",
-        _managed(iam, group.attached_policy_arns),
-        lines(p.name for p in group.inline_policies),
-        _NA,
-        _NA,
-        "a group is not a principal: its policies count for its members (see their rows)",
-        _NA,
-        "",
+    return CELLS(
+        {
+            "Account": group.account_id,
+            "Account name": name,
+            "Type": "group",
+            "Name": group.name,
+            "Administrator": _NA,
+            **{c: _NA for c in _SIGN_IN},
+            "Last used": _NA,
+            "ARN": group.arn,
+            "Groups / members": lines(members) or "no members",
+            "Attached managed policies": _managed(iam, group.attached_policy_arns),
+            "Inline policies": lines(p.name for p in group.inline_policies),
+            "Permissions boundary": _NA,
+            "Administrator: why": "a group is not a principal: its policies count for its members (see their rows)",
+            "Trusted by (roles)": _NA,
+        }
     )
 
 
@@ -252,24 +256,26 @@ def _role_row(data: PackData, iam: IamInventory, name: str, role: Role) -> Row:
         )
     if role.trust_policy.error:
         notes.append(f"trust policy unreadable: {role.trust_policy.error}")
-    return (
-        role.account_id,
-        name,
-        "role",
-        role.name,
-        role.arn,
-        role.created,
-        last_used,
-        _NA,
-        _NA,
-        _NA,
-        _NA,
-        _managed(iam, role.attached_policy_arns),
-        lines(p.name for p in role.inline_policies),
-        _boundary(iam, role.permissions_boundary_arn),
-        *_admin(data, role.arn),
-        _trusted_by(role),
-        lines(notes),
+    admin, why = _admin(data, role.arn)
+    return CELLS(
+        {
+            "Account": role.account_id,
+            "Account name": name,
+            "Type": "role",
+            "Name": role.name,
+            "Administrator": admin,
+            **{c: _NA for c in _SIGN_IN},
+            "Last used": last_used,
+            "ARN": role.arn,
+            "Created": role.created,
+            "Groups / members": _NA,
+            "Attached managed policies": _managed(iam, role.attached_policy_arns),
+            "Inline policies": lines(p.name for p in role.inline_policies),
+            "Permissions boundary": _boundary(iam, role.permissions_boundary_arn),
+            "Administrator: why": why,
+            "Trusted by (roles)": _trusted_by(role),
+            "Notes": lines(notes),
+        }
     )
 
 

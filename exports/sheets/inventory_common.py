@@ -7,16 +7,42 @@ rows below it (the key columns repeated, the continuation said), never truncated
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from exports.xlsx_writer import CELL_LIMIT, split_text
+from exports.text import CELL_LIMIT, excel_length, split_text
 
 if TYPE_CHECKING:
     from exports.options import ExportOptions
     from exports.pack_data import PackData
+    from exports.xlsx_writer import SheetSpec
 
 Row = tuple[object, ...]
+
+
+class Cells:
+    """Rows of one sheet built by column name, so that reordering the columns cannot misplace a value.
+
+    ``cells({"Name": "x", "Id": "1"})`` is the row in the sheet's column order (absent columns empty);
+    a name that is not a column is a ``KeyError``, not a silently lost value.
+    """
+
+    def __init__(self, spec: SheetSpec) -> None:
+        self.header = spec.header
+        self._names = frozenset(self.header)
+        self._index = {name: i for i, name in enumerate(self.header)}
+
+    def __call__(self, values: Mapping[str, object]) -> Row:
+        if not values.keys() <= self._names:
+            raise KeyError(f"not columns of the sheet: {sorted(set(values) - self._names)}")
+        return tuple(values.get(name) for name in self.header)
+
+    def index(self, *names: str) -> tuple[int, ...]:
+        return tuple(self._index[n] for n in names)
+
+    def note(self, column: str, text: str) -> Row:
+        """A row with ``text`` in ``column`` and every other cell empty."""
+        return self({column: text})
 
 
 def in_scope(data: PackData, options: ExportOptions, account_id: str | None) -> bool:
@@ -62,10 +88,10 @@ def fit_row(row: Row, *, keep: Sequence[int], mark: int | None = None) -> Iterat
     first part of each, each following row the next parts, with the ``keep`` columns repeated (so
     filters and sorting keep the rows together) and, in column ``mark``, "continued (k of n)".
     """
-    if not any(isinstance(v, str) and len(v) > CELL_LIMIT for v in row):
+    if not any(_too_long(v) for v in row):
         yield row
         return
-    parts = [split_text(v) if isinstance(v, str) and len(v) > CELL_LIMIT else None for v in row]
+    parts = [split_text(v) if isinstance(v, str) and _too_long(v) else None for v in row]
     count = max(len(p) for p in parts if p is not None)
     first = [p[0] if p is not None else v for v, p in zip(row, parts, strict=True)]
     if mark is not None and mark not in keep:
@@ -93,9 +119,9 @@ def or_note(rows: Iterable[Row], note: Row) -> Iterator[Row]:
         yield note
 
 
-def note_row(text: str, width: int, *, at: int = 0) -> Row:
-    """A row of ``width`` cells with ``text`` in column ``at`` and the others empty."""
-    return tuple(text if i == at else None for i in range(width))
+def _too_long(value: object) -> bool:
+    """Over Excel's cell limit, counted as Excel counts (UTF-16 units); the cheap test first."""
+    return isinstance(value, str) and len(value) > CELL_LIMIT // 2 and excel_length(value) > CELL_LIMIT
 
 
 def _join_mark(value: object, mark: str) -> str:

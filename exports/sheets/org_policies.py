@@ -25,7 +25,7 @@ from analysis.model.organizations import (
     OrgPolicy,
 )
 from exports.sheets.accounts_ous import node_words, shown_nodes
-from exports.sheets.inventory_common import Row, fit_row, in_scope, lines, note_row, or_note
+from exports.sheets.inventory_common import Cells, Row, fit_row, in_scope, lines, or_note
 from exports.xlsx_writer import Column, SheetSpec
 
 if TYPE_CHECKING:
@@ -33,35 +33,34 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 SHEET = SheetSpec(
-    title="Organization policies",
-    columns=(
-        Column("Policy id", 22),
-        Column("Name", 30),
-        Column("Type", 10),
+    "Organization policies",
+    (
+        # The first eight are what a printed page shows: the policy, where it applies, its content.
+        Column("Name", 22, wrap=True),
+        Column("Type", 7),
+        Column("Policy id", 15),
+        Column("Attached to", 28, wrap=True),
+        Column("Accounts reached", 9, kind="int"),
+        Column("Content readable", 10, wrap=True),
+        Column("Content (JSON as collected)", 66, wrap=True),
+        Column("Part", 8),
         Column("AWS managed", 9),
         Column("Description", 36, wrap=True),
-        Column("Content readable", 24, wrap=True),
-        Column("Content (JSON as collected)", 90, wrap=True),
-        Column("Part", 16),
-        Column("Attached to", 40, wrap=True),
-        Column("Accounts reached", 10, kind="int"),
         Column("Accounts reached (list)", 40, wrap=True),
         Column("Notes", 40, wrap=True),
     ),
+    print_columns=8,
 )
-
-# Policy types AWS applies to the management account's principals, and those it does not.
+CELLS = Cells(SHEET)
+# Continuation rows repeat the name, type and id; "Part" says which part of the content.
+_KEEP = CELLS.index("Name", "Type", "Policy id")
+(_PART,) = CELLS.index("Part")
+# Policy types that never apply to the management account, wherever they are attached.
 _NOT_ON_MANAGEMENT = frozenset({"SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"})
-# Continuation rows repeat the id, name and type; "Part" says which part of the content.
-_KEEP = (0, 1, 2)
-_PART = 7
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
-    return or_note(
-        _rows(data, options),
-        note_row(_why_none(data.inventory.organization, options), len(SHEET.columns), at=1),
-    )
+    return or_note(_rows(data, options), CELLS.note("Name", _why_none(data.inventory.organization, options)))
 
 
 def _why_none(org: OrganizationModel, options: ExportOptions) -> str:
@@ -86,25 +85,37 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         reached, notes = _reach(org, policy, beneath)
         if options.filters_accounts:
             reached = [a for a in reached if in_scope(data, options, a)]
-        row = (
-            policy.id,
-            policy.name,
-            policy.type_label,
-            "Yes" if policy.aws_managed else "No",
-            policy.description,
-            "Yes" if policy.content_state == CONTENT_PARSED else f"No: {policy.content_note}",
-            policy.content_raw or "",
-            "",
-            lines(_target_words(org, t) for t in policy.target_ids),
-            len(reached) if policy.targets_known else None,
-            lines(_account_words(org, a) for a in reached) if policy.targets_known else "unknown",
-            lines(notes),
+        row = CELLS(
+            {
+                "Name": policy.name,
+                "Type": policy.type_label,
+                "Policy id": policy.id,
+                "Attached to": lines(_target_words(org, t) for t in policy.target_ids),
+                "Accounts reached": len(reached) if policy.targets_known else None,
+                "Content readable": "Yes"
+                if policy.content_state == CONTENT_PARSED
+                else f"No: {policy.content_note}",
+                "Content (JSON as collected)": policy.content_raw,
+                "AWS managed": "Yes" if policy.aws_managed else "No",
+                "Description": policy.description,
+                "Accounts reached (list)": lines(_account_words(org, a) for a in reached)
+                if policy.targets_known
+                else "unknown",
+                "Notes": lines(notes),
+            }
         )
         yield from _parts(row)
     for gap in org.gaps:
         if any(gap.startswith(f"{label} policies:") for label in POLICY_TYPE_LABELS.values()):
             label, _, why = gap.partition(" policies:")
-            yield ("", "", label, "", "", f"No: {why.strip()}", "", "", "", None, "", f"not collected: {gap}")
+            yield CELLS(
+                {
+                    "Name": f"{label} policies not listed",
+                    "Type": label,
+                    "Content readable": f"No: {why.strip()}",
+                    "Notes": f"not collected: {gap}",
+                }
+            )
 
 
 def _parts(row: Row) -> Iterator[Row]:

@@ -31,7 +31,7 @@ from analysis.trust.nodes import (
     SSO_USER,
     Node,
 )
-from exports.sheets.inventory_common import Row, fit_row, in_scope, lines, note_row, or_note
+from exports.sheets.inventory_common import Cells, Row, fit_row, in_scope, lines, or_note
 from exports.xlsx_writer import Column, SheetSpec
 
 if TYPE_CHECKING:
@@ -49,26 +49,30 @@ NO_GRAPH = "The trust graph was not built for this pack: trust relationships are
 LEFT_OUT_KINDS = frozenset({"escalation", "pass_role", "admin", "controls"})
 
 SHEET = SheetSpec(
-    title="Trust relationships",
-    columns=(
-        Column("From", 44, wrap=True),
+    "Trust relationships",
+    (
+        # The first five are what a printed page shows: who becomes whom, how, and on what condition.
+        Column("From", 40, wrap=True),
+        Column("To", 40, wrap=True),
+        Column("Relationship", 16, wrap=True),
+        Column("Scope", 20, wrap=True),
+        Column("Conditions", 44, wrap=True),
         Column("From kind", 14),
         Column("From account", 14),
-        Column("To", 44, wrap=True),
         Column("To kind", 14),
         Column("To account", 14),
-        Column("Relationship", 18),
         Column("Technique", 28),
-        Column("Scope", 24),
         Column("Conditional", 11),
-        Column("Conditions", 50, wrap=True),
         Column("Statements", 60, wrap=True),
         Column("Reason", 60, wrap=True),
     ),
+    print_columns=5,
 )
-
-_KEEP = (0, 1, 2, 3, 4, 5, 6, 7)
-_REASON = 12
+CELLS = Cells(SHEET)
+_KEEP = CELLS.index(
+    "From", "To", "Relationship", "From kind", "From account", "To kind", "To account", "Technique"
+)
+(_REASON,) = CELLS.index("Reason")
 _ORIGIN_WORDS = {
     "trust": "trust policy",
     # EdgeCondition does not say whether an engine condition came from an Allow or a Deny statement.
@@ -87,20 +91,19 @@ _KIND_WORDS = {
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     """First a row saying what the sheet includes (:data:`INCLUDES`), then one row per edge."""
-    width = len(SHEET.columns)
-    yield note_row(INCLUDES, width, at=0)
+    yield CELLS.note("From", INCLUDES)
     empty = (
         "No trust relationship has an end in the accounts in the pack's scope"
         if options.filters_accounts
         else "The trust graph has no role assumption, federation or Identity Center edge"
     )
-    yield from or_note(_rows(data, options), note_row(empty, width, at=0))
+    yield from or_note(_rows(data, options), CELLS.note("From", empty))
 
 
 def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     tg = data.trust_graph
     if tg is None:
-        yield note_row(NO_GRAPH, len(SHEET.columns), at=0)
+        yield CELLS.note("From", NO_GRAPH)
         return
     nodes: dict[str, tuple[str, str, str, bool]] = {}
     scope: dict[str, bool] = {}
@@ -128,20 +131,22 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
             for edge in edges:
                 if edge.kind in LEFT_OUT_KINDS:
                     continue
-                row = (
-                    src[0],
-                    src[1],
-                    src[2],
-                    dst[0],
-                    dst[1],
-                    dst[2],
-                    _KIND_WORDS.get(edge.kind, edge.kind.replace("_", " ")),
-                    edge.technique,
-                    _scope_words(edge, tg.node(source)),
-                    "Yes" if edge.conditional else "No",
-                    conditions_text(edge.conditions),
-                    lines(s.describe() for s in edge.statements),
-                    edge.reason,
+                row = CELLS(
+                    {
+                        "From": src[0],
+                        "To": dst[0],
+                        "Relationship": _KIND_WORDS.get(edge.kind, edge.kind.replace("_", " ")),
+                        "Scope": _scope_words(edge, tg.node(source)),
+                        "Conditions": conditions_text(edge.conditions),
+                        "From kind": src[1],
+                        "From account": src[2],
+                        "To kind": dst[1],
+                        "To account": dst[2],
+                        "Technique": edge.technique,
+                        "Conditional": "Yes" if edge.conditional else "No",
+                        "Statements": lines(s.describe() for s in edge.statements),
+                        "Reason": edge.reason,
+                    }
                 )
                 yield from fit_row(row, keep=_KEEP, mark=_REASON)
 

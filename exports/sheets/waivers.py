@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from analysis.workpaper import WAIVABLE, Waiver, Workpaper
-from exports.sheets.inventory_common import Row, account_label, fit_row, in_scope, lines, note_row
+from exports.sheets.inventory_common import Cells, Row, account_label, fit_row, in_scope, lines
 from exports.xlsx_writer import Column, SheetSpec
 
 if TYPE_CHECKING:
@@ -27,35 +27,36 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 SHEET = SheetSpec(
-    title="Waivers",
-    columns=(
-        Column("Section", 10),
-        Column("#", 5, kind="int"),
-        Column("Control", 30, wrap=True),
-        Column("Resource", 40, wrap=True),
-        Column("Accounts", 28, wrap=True),
-        Column("OUs", 28, wrap=True),
-        Column("Reason / note", 50, wrap=True),
-        Column("Owner / author", 20),
-        Column("Expires", 12),
-        Column("Expired", 9),
+    "Waivers",
+    (
+        # The first twelve are what a printed page shows.
+        Column("Section", 9),
+        Column("#", 4, kind="int"),
+        Column("Control", 22, wrap=True),
+        Column("Resource", 22, wrap=True),
+        Column("Accounts", 18, wrap=True),
+        Column("OUs", 16, wrap=True),
+        Column("Reason / note", 34, wrap=True),
+        Column("Owner / author", 12, wrap=True),
+        Column("Expires", 11),
+        Column("Expired", 8),
+        Column("Results waived", 8, kind="int"),
+        Column("Results matched", 8, kind="int"),
         Column("Recorded", 26),
-        Column("Results waived", 10, kind="int"),
-        Column("Results matched", 10, kind="int"),
         Column("Region", 12),
     ),
+    print_columns=12,
 )
-
+CELLS = Cells(SHEET)
 WAIVER, NOTE, SIGN_OFF = "Waiver", "Note", "Sign-off"
-_KEEP = (0, 1, 2, 3)
-_REASON = 6
+_KEEP = CELLS.index("Section", "#", "Control", "Resource")
+(_REASON,) = CELLS.index("Reason / note")
 
 
 def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
     wp = data.workpaper
-    width = len(SHEET.columns)
     if wp is None:
-        yield note_row("No workpaper: no waiver or note applies to this assessment", width, at=_REASON)
+        yield CELLS.note("Reason / note", "No workpaper: no waiver or note applies to this assessment")
         return
     today = _pack_day(data)
     waived, matched = _counts(data, options, wp)
@@ -67,62 +68,37 @@ def rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         row = _waiver_row(data, i + 1, waiver, today, waived[i], matched[i])
         yield from fit_row(row, keep=_KEEP, mark=_REASON)
     if not any_row:
-        yield (WAIVER, None, *[None] * 4, _no_waivers(wp, options), *[None] * (width - 7))
+        yield CELLS({"Section": WAIVER, "Reason / note": _no_waivers(wp, options)})
     for number, note in enumerate(wp.notes, start=1):
         if not in_scope(data, options, note.account_id):
             continue
-        row = (
-            NOTE,
-            number,
-            note.control_id,
-            note.resource_arn,
-            account_label(data, note.account_id),
-            None,
-            note.text,
-            note.author,
-            None,
-            None,
-            note.time,
-            None,
-            None,
-            note.region,
+        row = CELLS(
+            {
+                "Section": NOTE,
+                "#": number,
+                "Control": note.control_id,
+                "Resource": note.resource_arn,
+                "Accounts": account_label(data, note.account_id),
+                "Reason / note": note.text,
+                "Owner / author": note.author,
+                "Recorded": note.time,
+                "Region": note.region,
+            }
         )
-        yield from fit_row(row, keep=_KEEP, mark=None)
-    if wp.signoff is not None:
-        text = f"signed off by {wp.signoff.name}" + (f": {wp.signoff.comment}" if wp.signoff.comment else "")
-        yield (
-            SIGN_OFF,
-            None,
-            None,
-            None,
-            None,
-            None,
-            text,
-            wp.signoff.name,
-            None,
-            None,
-            wp.signoff.time,
-            None,
-            None,
-            None,
+        yield from fit_row(row, keep=_KEEP)
+    signoff = wp.signoff
+    if signoff is not None:
+        text = f"signed off by {signoff.name}" + (f": {signoff.comment}" if signoff.comment else "")
+        yield CELLS(
+            {
+                "Section": SIGN_OFF,
+                "Reason / note": text,
+                "Owner / author": signoff.name,
+                "Recorded": signoff.time,
+            }
         )
     else:
-        yield (
-            SIGN_OFF,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "not signed off",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
+        yield CELLS({"Section": SIGN_OFF, "Reason / note": "not signed off"})
 
 
 def _no_waivers(wp: Workpaper, options: ExportOptions) -> str:
@@ -175,22 +151,22 @@ def _counts(data: PackData, options: ExportOptions, wp: Workpaper) -> tuple[Coun
 
 
 def _waiver_row(data: PackData, number: int, waiver: Waiver, today: date, waived: int, matched: int) -> Row:
-    expired = waiver.expired(today)
-    return (
-        WAIVER,
-        number,
-        waiver.control_id,
-        waiver.resource_pattern,
-        lines(account_label(data, a) for a in waiver.accounts) or "any",
-        lines(_ou_words(data, o) for o in waiver.ous) or "any",
-        waiver.reason,
-        waiver.owner,
-        waiver.expires.isoformat() if waiver.expires else "no expiry",
-        "Yes" if expired else "No",
-        waiver.created,
-        waived,
-        matched,
-        None,
+    return CELLS(
+        {
+            "Section": WAIVER,
+            "#": number,
+            "Control": waiver.control_id,
+            "Resource": waiver.resource_pattern,
+            "Accounts": lines(account_label(data, a) for a in waiver.accounts) or "any",
+            "OUs": lines(_ou_words(data, o) for o in waiver.ous) or "any",
+            "Reason / note": waiver.reason,
+            "Owner / author": waiver.owner,
+            "Expires": waiver.expires.isoformat() if waiver.expires else "no expiry",
+            "Expired": "Yes" if waiver.expired(today) else "No",
+            "Results waived": waived,
+            "Results matched": matched,
+            "Recorded": waiver.created,
+        }
     )
 
 

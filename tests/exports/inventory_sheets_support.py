@@ -1,28 +1,19 @@
-"""What the inventory sheet tests share: the demo organization's pack data, built once, and builders.
+"""What the inventory sheet tests share (the demo's PackData is ``demo_pack`` of tests/exports/conftest.py).
 
-``demo_pack`` is the demo snapshot's PackData (session scope: the snapshot, the trust graph and
-the assessment are built once). ``with_org`` swaps in another organization model (places
-rebuilt), ``table`` turns a sheet's rows into dicts keyed by header for readable assertions.
+``with_org`` swaps in another organization model (places rebuilt), ``table`` turns a sheet's rows
+into dicts keyed by header for readable assertions, ``*_named`` find the demo's random ids by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from analysis.model.organizations import OrganizationModel
 from analysis.rules.report import OrgPlaces
-from exports.pack_data import PackData, build_pack_data
+from exports.pack_data import PackData
 from exports.xlsx_writer import SheetSpec
-
-
-@pytest.fixture(scope="session")
-def demo_pack(demo_snapshot_path: Path) -> PackData:
-    return build_pack_data(demo_snapshot_path)
 
 
 def with_org(data: PackData, org: OrganizationModel) -> PackData:

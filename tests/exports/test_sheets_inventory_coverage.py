@@ -16,9 +16,7 @@ from analysis.workpaper import WAIVED, Note, SignOff, Waiver, Workpaper
 from exports.options import ExportOptions
 from exports.pack_data import PackData, build_pack_data
 from exports.sheets import coverage, exposure, waivers
-from tests.exports.inventory_sheets_support import account_id_named, demo_pack, table
-
-__all__ = ["demo_pack"]  # the fixture, imported for pytest
+from tests.exports.inventory_sheets_support import account_id_named, table
 
 
 def exposure_rows(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:
@@ -100,12 +98,12 @@ def test_exposure_sections_match_the_report(demo_pack: PackData) -> None:
     hops = [r for r in rows if r["Section"] == exposure.HOP and r["#"] == ssh["#"]]
     assert hops[0]["Hop kind"] == "internet" and hops[-1]["Hop kind"] == "network interface"
     assert any(
-        h["Hop kind"] == "security group" and "tcp 22 from 0.0.0.0/0" in h["Deciding rule"] for h in hops
+        h["Hop kind"] == "security group" and "tcp 22 from 0.0.0.0/0" in h["Rule / reason"] for h in hops
     )
     lb = next(r for r in rows if r["Via"] == "load balancer")
     assert lb["Listener"] == "tcp/80" and lb["Severity"] == "informational"
     gap = next(r for r in rows if r["Section"] == exposure.NOT_ASSESSED)
-    assert gap["Account name"] == "legacy-closed" and "SUSPENDED" in gap["Detail"]
+    assert gap["Account name"] == "legacy-closed" and "SUSPENDED" in gap["Rule / reason"]
 
 
 def test_exposure_filter_and_not_analysed(demo_pack: PackData) -> None:
@@ -113,7 +111,7 @@ def test_exposure_filter_and_not_analysed(demo_pack: PackData) -> None:
     rows = exposure_rows(demo_pack, ExportOptions(accounts=frozenset({web})))
     assert rows and {r["Account"] for r in rows if r["Account"]} == {web}
     none = exposure_rows(replace(demo_pack, exposure=None))
-    assert len(none) == 1 and "not analysed" in str(none[0]["Resource"])
+    assert len(none) == 1 and "not analysed" in str(none[0]["Rule / reason"])
 
 
 # -- Coverage gaps -----------------------------------------------------------------------------------

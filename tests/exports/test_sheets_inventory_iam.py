@@ -9,9 +9,7 @@ from typing import Any
 from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.sheets import escalation, iam_principals, trust
-from tests.exports.inventory_sheets_support import account_id_named, demo_pack, table
-
-__all__ = ["demo_pack"]  # the fixture, imported for pytest
+from tests.exports.inventory_sheets_support import account_id_named, table
 
 
 def principals(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:
@@ -92,9 +90,8 @@ def test_group_and_role_rows(demo_pack: PackData) -> None:
         "AWS: arn:aws:iam::999988887777:root (sts:AssumeRole) if StringEquals sts:ExternalId ['example-corp-7f3a9c']"
     )
     alice = rows[f"arn:aws:iam::{master}:user/alice.admin"]
-    assert (
-        alice["MFA"] == f"Yes\narn:aws:iam::{master}:mfa/alice.admin" and alice["Console password"] == "Yes"
-    )
+    assert alice["MFA"] == "Yes\nvirtual device alice.admin" and alice["Console password"] == "Yes"
+    assert alice["Notes"] == f"MFA devices: arn:aws:iam::{master}:mfa/alice.admin"
     assert rows[f"arn:aws:iam::{master}:user/bob.admin"]["MFA"] == "No"
 
 
@@ -181,8 +178,7 @@ def test_escalation_filter_and_empty(demo_pack: PackData) -> None:
     rows = escalation_rows(demo_pack, ExportOptions(accounts=frozenset({sandbox})))
     assert len(rows) == 1
     assert (
-        rows[0]["Principal"]
-        == "No escalation path to an administrator starts in the accounts in the pack's scope"
+        rows[0]["From"] == "No escalation path to an administrator starts in the accounts in the pack's scope"
     )
     none = escalation_rows(replace(demo_pack, trust_findings=()))
-    assert [r["Principal"] for r in none] == ["No escalation path to an administrator was found"]
+    assert [r["From"] for r in none] == ["No escalation path to an administrator was found"]

@@ -18,14 +18,11 @@ from exports.sheets.inventory_common import fit_row
 from exports.xlsx_writer import CELL_LIMIT
 from tests.exports.inventory_sheets_support import (
     account_id_named,
-    demo_pack,
     ou_id_named,
     policy_id_named,
     table,
     with_org,
 )
-
-__all__ = ["demo_pack"]  # the fixture, imported for pytest
 
 
 def accounts_table(data: PackData, options: ExportOptions | None = None) -> list[dict[str, Any]]:

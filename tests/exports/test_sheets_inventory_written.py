@@ -22,9 +22,7 @@ from exports.sheets import (
     waivers,
 )
 from exports.xlsx_writer import XlsxWriter
-from tests.exports.inventory_sheets_support import account_id_named, demo_pack, policy_id_named, with_org
-
-__all__ = ["demo_pack"]  # the fixture, imported for pytest
+from tests.exports.inventory_sheets_support import account_id_named, policy_id_named, with_org
 
 SHEETS: tuple[ModuleType, ...] = (
     accounts_ous,
@@ -37,6 +35,10 @@ SHEETS: tuple[ModuleType, ...] = (
     waivers,
 )
 HOSTILE = '=HYPERLINK("http://x","y")'
+
+
+def col(module: ModuleType, name: str) -> int:
+    return int(module.SHEET.header.index(name))
 
 
 def write(data: PackData, path: Path, options: ExportOptions | None = None) -> dict[str, int]:
@@ -81,7 +83,8 @@ def test_every_sheet_written_with_its_header_and_rows(demo_pack: PackData, tmp_p
         expected = sum(1 for _ in module.rows(demo_pack, ExportOptions()))
         assert counts[module.SHEET.title] == expected
     policies = wb["Organization policies"]
-    contents = {row[0].value: row[6].value for row in policies.iter_rows(min_row=2)}
+    pid, content = col(org_policies, "Policy id"), col(org_policies, "Content (JSON as collected)")
+    contents = {row[pid].value: row[content].value for row in policies.iter_rows(min_row=2)}
     for policy in demo_pack.inventory.organization.policies.values():
         assert contents[policy.id] == policy.content_raw  # the JSON exactly as collected
 
@@ -91,11 +94,10 @@ def test_snapshot_strings_stay_text(hostile_pack: PackData, tmp_path: Path) -> N
     write(hostile_pack, path)
     wb = openpyxl.load_workbook(path)
     tree = wb["Accounts and OUs"]
-    cell = next(row[1] for row in tree.iter_rows(min_row=2) if str(row[1].value).strip() == HOSTILE)
+    name, mail = col(accounts_ous, "Name"), col(accounts_ous, "Email")
+    cell = next(row[name] for row in tree.iter_rows(min_row=2) if str(row[name].value).strip() == HOSTILE)
     assert cell.data_type == "s"  # leading spaces (the indent) keep it from being a formula at all
-    email = next(
-        row[5] for row in tree.iter_rows(min_row=2) if row[5].value and str(row[5].value).startswith("+1")
-    )
+    email = next(row[mail] for row in tree.iter_rows(min_row=2) if str(row[mail].value).startswith("+1"))
     assert email.data_type == "s" and email.quotePrefix
     names = [
         c
@@ -106,8 +108,9 @@ def test_snapshot_strings_stay_text(hostile_pack: PackData, tmp_path: Path) -> N
     ]
     assert names and all(c.data_type == "s" and c.quotePrefix for c in names)
     policies = wb["Organization policies"]
+    d = col(org_policies, "Description")
     description = next(
-        row[4] for row in policies.iter_rows(min_row=2) if str(row[4].value).startswith("-2+3")
+        row[d] for row in policies.iter_rows(min_row=2) if str(row[d].value).startswith("-2+3")
     )
     assert description.data_type == "s" and description.quotePrefix
     assert description.value == "-2+3\tbell\\x07"  # the forbidden character shown, not lost
