@@ -17,7 +17,7 @@ from analysis.rules.base import (
     Result,
 )
 from analysis.rules.context import AssessmentContext
-from analysis.rules.detection._common import make
+from analysis.rules.detection._common import make, region_listings
 
 PLANS = {
     "S3_DATA_EVENTS": "S3 Protection",
@@ -55,7 +55,10 @@ CONTROL = Control(
             "}"
         ),
     ),
-    inputs=(Input(service="guardduty", operation="GetDetector"),),
+    inputs=(
+        Input(service="guardduty", operation="ListDetectors"),
+        Input(service="guardduty", operation="GetDetector"),
+    ),
     # Same check as Security Hub CSPM GuardDuty.5, GuardDuty.6, GuardDuty.8, GuardDuty.9, GuardDuty.10,
     # GuardDuty.11; Prowler guardduty_s3_protection_enabled, guardduty_eks_audit_log_enabled,
     # guardduty_ec2_malware_protection_enabled, guardduty_rds_protection_enabled,
@@ -68,45 +71,56 @@ CONTROL = Control(
 
 
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    for d in sorted(ctx.inventory.detection.detectors.values(), key=lambda d: d.arn):
-        if d.status == "DISABLED":
-            continue  # a suspended detector is detection_guardduty_enabled's finding
-        kw: dict[str, Any] = {
-            "account_id": d.account_id,
-            "region": d.region,
-            "resource_arn": d.arn,
-            "resource_id": d.detector_id,
-            "call_ids": d.call_ids,
-        }
-        if not d.detector_coverage.answered or d.status is None:
-            yield make(
-                ctx,
-                CONTROL,
-                NOT_ASSESSED,
-                f"GetDetector was not answered ({d.detector_coverage.reason})",
-                **kw,
-            )
+    det = ctx.inventory.detection
+    # Where the detectors could not be listed (denied, region not collected, account unreachable)
+    # nothing is known about their plans: NOT_ASSESSED there, never silence.
+    for _account_id, _region, listing in region_listings(
+        ctx, CONTROL, det.guardduty_regions, "guardduty", "ListDetectors"
+    ):
+        if isinstance(listing, Result):
+            yield listing
             continue
-        reported = {f.name: f.status for f in d.features if f.name in PLANS}
-        if not reported:
-            yield make(ctx, CONTROL, NOT_ASSESSED, "GetDetector reported no protection plan features", **kw)
-            continue
-        off = [PLANS[n] for n, s in reported.items() if s != "ENABLED"]
-        if off:
-            yield make(
-                ctx,
-                CONTROL,
-                FAIL,
-                f"Detector {d.detector_id} in {d.region} has disabled: {', '.join(off)}.",
-                values=reported,
-                **kw,
-            )
-        else:
-            yield make(
-                ctx,
-                CONTROL,
-                PASS,
-                "Enabled: " + ", ".join(PLANS[n] for n in reported) + ".",
-                values=reported,
-                **kw,
-            )
+        for arn in sorted(listing.arns):
+            d = det.detectors.get(arn)
+            if d is not None:
+                yield from _judge(ctx, d)
+
+
+def _judge(ctx: AssessmentContext, d: Any) -> Iterator[Result]:
+    if d.status == "DISABLED":
+        return  # a suspended detector is detection_guardduty_enabled's finding
+    kw: dict[str, Any] = {
+        "account_id": d.account_id,
+        "region": d.region,
+        "resource_arn": d.arn,
+        "resource_id": d.detector_id,
+        "call_ids": d.call_ids,
+    }
+    if not d.detector_coverage.answered or d.status is None:
+        yield make(
+            ctx, CONTROL, NOT_ASSESSED, f"GetDetector was not answered ({d.detector_coverage.reason})", **kw
+        )
+        return
+    reported = {f.name: f.status for f in d.features if f.name in PLANS}
+    if not reported:
+        yield make(ctx, CONTROL, NOT_ASSESSED, "GetDetector reported no protection plan features", **kw)
+        return
+    off = [PLANS[n] for n, s in reported.items() if s != "ENABLED"]
+    if off:
+        yield make(
+            ctx,
+            CONTROL,
+            FAIL,
+            f"Detector {d.detector_id} in {d.region} has disabled: {', '.join(off)}.",
+            values=reported,
+            **kw,
+        )
+    else:
+        yield make(
+            ctx,
+            CONTROL,
+            PASS,
+            "Enabled: " + ", ".join(PLANS[n] for n in reported) + ".",
+            values=reported,
+            **kw,
+        )

@@ -64,9 +64,14 @@ def test_protection_plans_enabled_disabled_and_unknown(tmp_path: Path) -> None:
         *guardduty(DEV, EU, "d-off", status="DISABLED", features={"S3_DATA_EVENTS": "DISABLED"}),
     ]
     results = run_control(tmp_path, detection_guardduty_protection_plans, calls)
-    by = {r.resource_id: r for r in results}
+    by = {r.resource_id: r for r in results if "detector/" in r.resource_arn}
     # A suspended detector is detection_guardduty_enabled's finding, not this control's.
     assert set(by) == {"d-all", "d-eks", "d-denied", "d-bare"}
+    # Where no detector could be listed, the plans are unknown: said per region, never silent.
+    unlisted = {(r.account_id, r.region): r for r in results if "detector/" not in r.resource_arn}
+    assert (DEV, US) in unlisted and unlisted[(DEV, US)].status == NOT_ASSESSED
+    assert all(r.status == NOT_ASSESSED for r in unlisted.values())
+    assert unlisted[(UNREACHABLE, "global")].status == NOT_ASSESSED
 
     ok = by["d-all"]
     assert ok.status == PASS
