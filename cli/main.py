@@ -23,11 +23,14 @@ COMMAND_MODULES = (
     "cli.exposure_cmd",
     "cli.path_cmd",
     "cli.assess_cmd",
+    "cli.export_cmd",
     "cli.diff_cmd",
 )
 # Commands that only read a snapshot and print an analysis (main.py skips the interpreter's
 # teardown after them: see its ``_exit``).
-ANALYSIS_COMMANDS = frozenset({"simulate", "paths", "scp-whatif", "exposure", "path", "assess", "diff"})
+ANALYSIS_COMMANDS = frozenset(
+    {"simulate", "paths", "scp-whatif", "exposure", "path", "assess", "export", "diff"}
+)
 COMMANDS = (
     "profiles",
     "login",
@@ -40,6 +43,7 @@ COMMANDS = (
     "exposure",
     "path",
     "assess",
+    "export",
     "diff",
     "gui",
 )
