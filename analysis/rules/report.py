@@ -31,6 +31,7 @@ from analysis.rules.base import (
     Control,
     Result,
 )
+from analysis.rules.frameworks import CIS_SECTIONS, NIST_FAMILIES
 from analysis.workpaper import WAIVED, Judgement, Workpaper, judge_all, ou_ids_resolver
 
 if TYPE_CHECKING:
@@ -362,37 +363,8 @@ def collect_trust_findings(ctx: Any) -> list[TrustFinding]:
 
 # -- pass rate per framework section (dashboard, Excel export) ------------------------------------
 
-# CIS AWS Foundations Benchmark v5.0.0: its top-level sections, by the first number of a recommendation.
-CIS_SECTIONS: Mapping[str, str] = {
-    "1": "Identity and Access Management",
-    "2": "Storage",
-    "3": "Logging",
-    "4": "Monitoring",
-    "5": "Networking",
-}
-# NIST SP 800-53 Rev. 5 control families, by the prefix of a control id ("AC-6(10)" -> AC).
-NIST_FAMILIES: Mapping[str, str] = {
-    "AC": "Access Control",
-    "AT": "Awareness and Training",
-    "AU": "Audit and Accountability",
-    "CA": "Assessment, Authorization, and Monitoring",
-    "CM": "Configuration Management",
-    "CP": "Contingency Planning",
-    "IA": "Identification and Authentication",
-    "IR": "Incident Response",
-    "MA": "Maintenance",
-    "MP": "Media Protection",
-    "PE": "Physical and Environmental Protection",
-    "PL": "Planning",
-    "PM": "Program Management",
-    "PS": "Personnel Security",
-    "PT": "PII Processing and Transparency",
-    "RA": "Risk Assessment",
-    "SA": "System and Services Acquisition",
-    "SC": "System and Communications Protection",
-    "SI": "System and Information Integrity",
-    "SR": "Supply Chain Risk Management",
-}
+# Section names (CIS v5.0.0 top-level sections, NIST SP 800-53 Rev. 5 families) are those of
+# analysis.rules.frameworks, where the mappings are checked.
 SECTION_FRAMEWORKS = ("CIS", "FSBP", "NIST")
 
 

@@ -23,10 +23,9 @@ from analysis.rules.base import (
     Remediation,
     Result,
 )
+from analysis.rules.frameworks import CIS_SECTIONS, NIST_FAMILIES
 from analysis.rules.ocsf import ocsf_findings
 from analysis.rules.report import (
-    CIS_SECTIONS,
-    NIST_FAMILIES,
     SectionRate,
     assessment_json,
     control_sections,
