@@ -5,11 +5,6 @@ and ``rows(data: PackData, options: ExportOptions) -> Iterator[tuple]``, pure an
 openpyxl. ``exports.workbook`` writes the sheets of ``ExportOptions.sheets`` in ``ALL_SHEETS`` order
 (exports/options.py); the Control matrix (its account columns), the Findings (links into Evidence)
 and the Summary (its chart) get a little more from it.
-
-Sheets of helper E2, added to this mapping with their imports as their modules land, between
-"Control matrix" and "Evidence": "Accounts and OUs" (accounts_ous), "Organization policies"
-(org_policies), "IAM principals" (iam_principals), "Trust relationships" (trust), "Escalation
-paths" (escalation), "Internet exposure" (exposure), "Coverage gaps" (coverage), "Waivers" (waivers).
 """
 
 from __future__ import annotations
@@ -17,12 +12,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from exports.sheets import cover, evidence, findings, matrix, summary
+from exports.sheets import (
+    accounts_ous,
+    cover,
+    coverage,
+    escalation,
+    evidence,
+    exposure,
+    findings,
+    iam_principals,
+    matrix,
+    org_policies,
+    summary,
+    trust,
+    waivers,
+)
 
 SHEETS: Mapping[str, ModuleType] = {
     "Cover": cover,
     "Summary": summary,
     "Findings": findings,
     "Control matrix": matrix,
+    "Accounts and OUs": accounts_ous,
+    "Organization policies": org_policies,
+    "IAM principals": iam_principals,
+    "Trust relationships": trust,
+    "Escalation paths": escalation,
+    "Internet exposure": exposure,
+    "Coverage gaps": coverage,
+    "Waivers": waivers,
     "Evidence": evidence,
 }

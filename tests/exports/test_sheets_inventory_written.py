@@ -9,7 +9,7 @@ from types import ModuleType
 import openpyxl
 import pytest
 
-from exports.options import ExportOptions
+from exports.options import ALL_SHEETS, ExportOptions
 from exports.pack_data import PackData
 from exports.sheets import (
     accounts_ous,
@@ -21,7 +21,7 @@ from exports.sheets import (
     trust,
     waivers,
 )
-from exports.xlsx_writer import XlsxWriter
+from exports.workbook import write_workbook
 from tests.exports.inventory_sheets_support import account_id_named, policy_id_named, with_org
 
 SHEETS: tuple[ModuleType, ...] = (
@@ -41,14 +41,13 @@ def col(module: ModuleType, name: str) -> int:
     return int(module.SHEET.header.index(name))
 
 
+TITLES = tuple(m.SHEET.title for m in SHEETS)
+
+
 def write(data: PackData, path: Path, options: ExportOptions | None = None) -> dict[str, int]:
-    writer = XlsxWriter()
-    counts = {}
-    for module in SHEETS:
-        placement = writer.write(module.SHEET, module.rows(data, options or ExportOptions()))
-        counts[module.SHEET.title] = placement.rows
-    writer.save(path)
-    return counts
+    """The inventory sheets through write_workbook (the registry), rows written per sheet."""
+    report = write_workbook(data, path, options=options or ExportOptions(sheets=TITLES))
+    return dict(report.rows)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +73,7 @@ def test_every_sheet_written_with_its_header_and_rows(demo_pack: PackData, tmp_p
     path = tmp_path / "pack.xlsx"
     counts = write(demo_pack, path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [m.SHEET.title for m in SHEETS]
+    assert wb.sheetnames == list(TITLES)
     for module in SHEETS:
         ws = wb[module.SHEET.title]
         assert tuple(c.value for c in ws[1]) == module.SHEET.header
@@ -87,6 +86,26 @@ def test_every_sheet_written_with_its_header_and_rows(demo_pack: PackData, tmp_p
     contents = {row[pid].value: row[content].value for row in policies.iter_rows(min_row=2)}
     for policy in demo_pack.inventory.organization.policies.values():
         assert contents[policy.id] == policy.content_raw  # the JSON exactly as collected
+
+
+def test_every_sheet_of_the_workbook_in_order(demo_pack: PackData, tmp_path: Path) -> None:
+    path = tmp_path / "all.xlsx"
+    rows = write(demo_pack, path, ExportOptions())
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert wb.sheetnames == list(ALL_SHEETS) == list(rows)
+    for module in SHEETS:
+        assert rows[module.SHEET.title] == sum(1 for _ in module.rows(demo_pack, ExportOptions())) > 0
+
+
+def test_filtered_workbook(demo_pack: PackData, tmp_path: Path) -> None:
+    web = account_id_named(demo_pack, "web-prod")
+    options = ExportOptions(accounts=frozenset({web}), sheets=TITLES)
+    rows = write(demo_pack, tmp_path / "web.xlsx", options)
+    wb = openpyxl.load_workbook(tmp_path / "web.xlsx", read_only=True)
+    principals = wb["IAM principals"]
+    account = col(iam_principals, "Account")
+    written = list(principals.iter_rows(min_row=2, values_only=True))
+    assert {r[account] for r in written} == {web} and rows["IAM principals"] == len(written)
 
 
 def test_snapshot_strings_stay_text(hostile_pack: PackData, tmp_path: Path) -> None:
