@@ -284,3 +284,9 @@ def test_pass_rates_by_framework_count_each_result_once() -> None:
     assert got["FSBP"].rate == 0.0 and got["NIST"].rate == pytest.approx(100 / 3)
     assert got["CIS"].label.startswith("CIS AWS Foundations Benchmark v") and got["CIS"].section == ""
     assert pass_rates_by_framework(items, []) == []
+
+
+def test_pass_rates_refuse_a_status_list_of_another_length() -> None:
+    a = control("a_x_y", cis=("1.4",))
+    with pytest.raises(ValueError):
+        pass_rates_by_section([of(a.id, FAIL), of(a.id, PASS)], [a], statuses=[FAIL])
