@@ -89,6 +89,11 @@ class OrgUnit:
     # False when the listing of this node's child OUs or accounts was denied or failed.
     children_known: bool = True
     call_ids: tuple[int, ...] = ()
+    # A root's policy types and their status as ListRoots reports them ((type, status), e.g.
+    # ("SERVICE_CONTROL_POLICY", "ENABLED")): the per-root answer AWS documents as authoritative
+    # (DescribeOrganization's AvailablePolicyTypes is deprecated and lists SCPs only). None for OUs,
+    # and for a root whose ListRoots answer carried no PolicyTypes.
+    policy_types: tuple[tuple[str, str], ...] | None = None
 
     @property
     def child_ids(self) -> tuple[str, ...]:
@@ -410,6 +415,15 @@ def build_organization(snapshot: SnapshotCalls) -> OrganizationModel:
             account_ids=[],
             children_known=True,
             call_ids=[list_roots.id] if list_roots else [],
+            policy_types=(
+                tuple(
+                    (_s(t.get("Type")), _s(t.get("Status")))
+                    for t in root["PolicyTypes"]
+                    if isinstance(t, dict)
+                )
+                if isinstance(root.get("PolicyTypes"), list)
+                else None
+            ),
         )
 
     ou_calls = op("ListOrganizationalUnitsForParent")

@@ -305,12 +305,19 @@ def policy_in_use(ctx: AssessmentContext, control: Control, policy_type: str, ki
     if na is not None:
         return [na]
     org = ctx.inventory.organization
-    enabled = dict(org.available_policy_types).get(policy_type) == "ENABLED"
+    roots = org.roots
+    enabled = any(dict(r.policy_types or ()).get(policy_type) == "ENABLED" for r in roots) or (
+        dict(org.available_policy_types).get(policy_type) == "ENABLED"
+    )
+    # ListRoots answered and says the type is not enabled on any root: a fact, not a guess.
+    known_off = bool(roots) and not enabled and all(r.policy_types is not None for r in roots)
     of_type = [p for p in org.policies.values() if p.type == policy_type]
     custom = [p for p in of_type if not p.aws_managed and p.target_ids]
     ids = [*org.collection.call_ids[:1], *(i for p in of_type for i in p.call_ids)]
     values = {
-        "policy type": "ENABLED" if enabled else "not reported enabled",
+        "policy type": "ENABLED"
+        if enabled
+        else ("not enabled (ListRoots)" if known_off else "not reported enabled"),
         "attached": {p.name or p.id: list(p.target_ids) for p in custom},
     }
     if custom:
@@ -331,6 +338,11 @@ def policy_in_use(ctx: AssessmentContext, control: Control, policy_type: str, ki
     unattached = sorted(p.name or p.id for p in of_type if not p.aws_managed)
     if enabled:
         message = f"The {kind} policy type is enabled but no customer-managed {kind} policy is attached."
+    elif known_off:
+        message = (
+            f"The {kind} policy type is not enabled on the organization's root (ListRoots), so no {kind} "
+            "policy can apply."
+        )
     else:
         message = f"No customer-managed {kind} policy is attached anywhere in the organization."
     if unattached:

@@ -48,6 +48,9 @@ def test_organization_facts(small: OrganizationModel) -> None:
 def test_exact_tree_across_pages(small: OrganizationModel) -> None:
     (root,) = small.roots
     assert (root.id, root.kind, root.parent_id) == ("r-sm01", "root", None)
+    # ListRoots' per-root PolicyTypes (the authoritative answer; DescribeOrganization's is deprecated).
+    assert root.policy_types == (("SERVICE_CONTROL_POLICY", "ENABLED"),)
+    assert all(small.units[o].policy_types is None for o in small.ous)
     # The second OU came on a second page of the listing.
     assert root.child_ou_ids == ("ou-sm01-security", "ou-sm01-workload")
     assert root.account_ids == ("111111111111",)

@@ -27,16 +27,28 @@ from tests.analysis.rules.organizations.org_builders import FULL_ACCESS, PROD_OU
 SCP_ONLY = ("SERVICE_CONTROL_POLICY",)  # what DescribeOrganization reports in a real organization
 
 
-def test_no_rcp_fails(tmp_path: Path) -> None:
+def test_no_rcp_fails_and_says_the_type_is_off_on_the_root(tmp_path: Path) -> None:
+    """ListRoots reports each root's PolicyTypes (only SCPs enabled here): the type is off, a fact."""
     org = tree_org((FULL_ACCESS,), reported_types=SCP_ONLY)
     [result] = run_control(tmp_path, organizations_rcps_in_use, [], org=org)
     assert result.status == FAIL and result.account_id == ""
+    assert result.message == (
+        "The resource control policy type is not enabled on the organization's root (ListRoots), "
+        "so no resource control policy can apply."
+    )
+    assert result.evidence.values == {"policy type": "not enabled (ListRoots)", "attached": {}}
+    assert result.resource_id == "o-ab12cd34ef" and result.evidence.call_ids
+
+
+def test_no_rcp_with_the_roots_unlisted_fails_without_claiming_the_type_is_off(tmp_path: Path) -> None:
+    org = tree_org((FULL_ACCESS,), reported_types=SCP_ONLY, deny_calls=frozenset({("ListRoots", "")}))
+    [result] = run_control(tmp_path, organizations_rcps_in_use, [], org=org)
+    assert result.status == FAIL  # ListPolicies answered: no RCP exists, whatever the roots say
     assert (
         result.message
         == "No customer-managed resource control policy is attached anywhere in the organization."
     )
-    assert result.evidence.values == {"policy type": "not reported enabled", "attached": {}}
-    assert result.resource_id == "o-ab12cd34ef" and result.evidence.call_ids
+    assert result.evidence.values["policy type"] == "not reported enabled"
 
 
 def test_rcp_listing_denied_is_not_assessed(tmp_path: Path) -> None:
