@@ -27,6 +27,11 @@ Figures:
   (``internet_exposure``: every interface, directly and through load balancers) and the network
   findings, with their counts; the peak memory after each.
 
+- ``export`` (issue 7): 100,000 synthetic findings through the workbook's Findings path
+  (``exports.sheets.findings`` into ``exports.xlsx_writer``) next to a bare openpyxl write-only
+  loop writing the same rows, each in its own process: time, CPU and peak memory, and the ratio
+  (see ``bench/export_bench.py``).
+
 Timings are never asserted anywhere; they are printed.
 """
 
@@ -46,6 +51,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench.export_bench import figure_export, step_export
+
 STEPS = (
     "collection",
     "generate",
@@ -56,6 +63,7 @@ STEPS = (
     "network",
     "assess",
     "findings-view",
+    "export",
 )
 OUT_DIR = Path(__file__).resolve().parent / "out"
 REPO = Path(__file__).resolve().parent.parent
@@ -697,6 +705,7 @@ STEP_FUNCTIONS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "network": step_network,
     "assess": step_assess,
     "findings-view": step_findings_view,
+    "export": step_export,
 }
 
 
@@ -924,6 +933,7 @@ FIGURES: dict[str, Callable[[argparse.Namespace], str]] = {
     "network": figure_network,
     "assess": figure_assess,
     "findings-view": figure_findings_view,
+    "export": figure_export,
 }
 
 
