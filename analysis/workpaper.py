@@ -139,10 +139,25 @@ class Workpaper:
     notes: tuple[Note, ...] = ()
     signoff: SignOff | None = None
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # organization id, file name of the snapshot
+    # ISO time of the last change to the waivers or notes ("" in files written before it was kept):
+    # what tells, in a later session, that the workpaper changed after its sign-off (a removed
+    # waiver leaves no other trace).
+    modified: str = ""
     path: Path | None = None  # where it was loaded from or saved to
     loaded_digest: str | None = None  # SHA-256 of the file as loaded (None: new, never on disk)
 
     # -- queries ------------------------------------------------------------------------------------
+
+    @property
+    def changed_after_signoff(self) -> bool:
+        """A waiver or note recorded, or one removed, after the sign-off (times compared as UTC)."""
+        if self.signoff is None:
+            return False
+        signed = _parse_iso(self.signoff.time)
+        if signed is None:
+            return False
+        stamps = [self.modified, *(w.created for w in self.waivers), *(n.time for n in self.notes)]
+        return any((t := _parse_iso(s)) is not None and t > signed for s in stamps if s)
 
     def judge(
         self,
@@ -186,10 +201,10 @@ class Workpaper:
     def with_waiver(self, waiver: Waiver) -> Workpaper:
         if not waiver.created:
             waiver = replace(waiver, created=_now_iso())
-        return replace(self, waivers=(*self.waivers, waiver))
+        return replace(self, waivers=(*self.waivers, waiver), modified=_now_iso())
 
     def without_waiver(self, index: int) -> Workpaper:
-        return replace(self, waivers=self.waivers[:index] + self.waivers[index + 1 :])
+        return replace(self, waivers=self.waivers[:index] + self.waivers[index + 1 :], modified=_now_iso())
 
     def with_note(self, note: Note) -> Workpaper:
         """Set the note of a finding (replacing its earlier note); an empty text removes it."""
@@ -197,7 +212,7 @@ class Workpaper:
             note = replace(note, time=_now_iso())
         kept = tuple(n for n in self.notes if n.key != note.key)
         notes = kept if not note.text.strip() else (*kept, note)
-        return replace(self, notes=notes)
+        return replace(self, notes=notes, modified=_now_iso())
 
     def signed_off(self, name: str, *, comment: str = "", time: str | None = None) -> Workpaper:
         if not name.strip():
@@ -214,6 +229,7 @@ class Workpaper:
             "waivers": [w.to_json() for w in self.waivers],
             "notes": [n.to_json() for n in self.notes],
             "signoff": self.signoff.to_json() if self.signoff else None,
+            "modified": self.modified or None,
         }
 
     def save(self, path: str | os.PathLike[str] | None = None, *, backup: bool = False) -> Workpaper:
@@ -264,6 +280,14 @@ def _existing_problem(target: Path, existing: bytes, wp: Workpaper) -> str:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _parse_iso(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _now_iso() -> str:
@@ -335,7 +359,10 @@ def parse_workpaper(data: bytes | str, *, source: str = "workpaper") -> Workpape
     snapshot = doc.get("snapshot") or {}
     if not isinstance(snapshot, dict):
         raise WorkpaperError(f"{source}: snapshot must be an object")
-    return Workpaper(waivers=waivers, notes=notes, signoff=signoff, snapshot=snapshot)
+    modified = doc.get("modified") or ""
+    if not isinstance(modified, str):
+        raise WorkpaperError(f"{source}: modified must be a time (text) or null")
+    return Workpaper(waivers=waivers, notes=notes, signoff=signoff, snapshot=snapshot, modified=modified)
 
 
 def _list(doc: Mapping[str, Any], key: str, source: str) -> list[Any]:

@@ -129,6 +129,34 @@ def test_round_trip_and_signoff(tmp_path: Path) -> None:
         wp.signed_off("  ")
 
 
+def test_a_waiver_removed_after_the_signoff_is_seen_in_a_later_session(tmp_path: Path) -> None:
+    """The removal leaves no waiver behind; the workpaper's ``modified`` time is what tells."""
+    path = tmp_path / "org.snapshot.workpaper.json"
+    wp = load_workpaper(path, missing_ok=True).with_waiver(waiver()).signed_off("R. Viewer")
+    assert not wp.changed_after_signoff
+    wp.save()
+    later = load_workpaper(path)
+    assert later.signoff is not None and not later.changed_after_signoff
+    later = later.signed_off("R. Viewer", time="2000-01-01T00:00:00Z").without_waiver(0)
+    later.save()
+    reopened = load_workpaper(path)
+    assert reopened.waivers == () and reopened.modified
+    assert reopened.changed_after_signoff
+    assert json.loads(path.read_text())["modified"] == reopened.modified
+
+
+def test_files_without_a_modified_time_still_read() -> None:
+    doc = {
+        "format": "awb-workpaper",
+        "format_version": 1,
+        "signoff": {"name": "R", "time": "2025-01-01T00:00:00Z"},
+    }
+    wp = parse_workpaper(json.dumps(doc))
+    assert wp.modified == "" and not wp.changed_after_signoff
+    with pytest.raises(WorkpaperError, match="modified must be a time"):
+        parse_workpaper(json.dumps({**doc, "modified": 5}))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -294,11 +294,7 @@ class WorkpaperSession(QObject):
             return False
         if self.edited_after_signoff:
             return True
-        signed = _parse_time(wp.signoff.time)
-        if signed is None:
-            return False
-        stamps = [w.created for w in wp.waivers] + [n.time for n in wp.notes]
-        return any((t := _parse_time(s)) is not None and t > signed for s in stamps if s)
+        return wp.changed_after_signoff
 
     def signoff_text(self) -> str:
         """``Signed off by X at T`` (with the comment, and a warning when edited since); "" when none."""
