@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = menu.addMenu("Open &Recent")
         self.collect_action = QAction("&Collect…", self)
         self.collect_action.triggered.connect(self.open_collect_wizard)
+        self.compare_action = QAction("Co&mpare Snapshots…", self)
+        self.compare_action.triggered.connect(self.open_compare_window)
         self.close_action = QAction("&Close", self, shortcut=QKeySequence.StandardKey.Close)
         self.close_action.triggered.connect(self._close_requested)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
@@ -152,12 +154,20 @@ class MainWindow(QMainWindow):
         menu.insertAction(self.recent_menu.menuAction(), self.open_action)
         menu.addSeparator()
         menu.addAction(self.collect_action)
+        menu.addAction(self.compare_action)
         menu.addSeparator()
         menu.addAction(self.close_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.close_action.setEnabled(False)
         self.menuBar().addMenu(self.workpaper.menu)
+
+    def open_compare_window(self) -> QWidget:
+        """The snapshot diff (new, resolved, changed findings and resources), the open snapshot as the newer."""
+        from ui.views.diff_view import open_diff_window
+
+        newer = str(self.loaded.snapshot.path) if self.loaded is not None else None
+        return open_diff_window(self, newer)
 
     def recent_files(self) -> list[str]:
         value = self.settings.value(RECENT_KEY, [])

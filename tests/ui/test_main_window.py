@@ -275,6 +275,17 @@ def test_close_returns_to_the_empty_page(qtbot: Any, window: MainWindow, snapsho
     assert not window.close_action.isEnabled()
 
 
+def test_compare_snapshots_opens_with_the_open_snapshot_as_the_newer(
+    qtbot: Any, window: MainWindow, snapshot_path: Path
+) -> None:
+    open_and_wait(qtbot, window, snapshot_path)
+    assert window.compare_action.isEnabled()
+    diff = window.open_compare_window()
+    qtbot.addWidget(diff)
+    assert diff.isVisible() and diff.new_edit.text() == str(snapshot_path)
+    diff.close()
+
+
 # -- the worker bridge ------------------------------------------------------------------------
 
 
