@@ -34,12 +34,12 @@ SHEET = SheetSpec(
     "Internet exposure",
     (
         # The first ten are what a printed page shows: what is reachable, and each hop's deciding rule.
-        Column("Section", 10),
+        Column("Section", 10, wrap=True),
         Column("#", 4, kind="int"),
-        Column("Account", 13),
+        Column("Account", 13, wrap=True),
         Column("Resource", 26, wrap=True),
         Column("Protocol / ports", 11, wrap=True),
-        Column("Severity", 11, kind="severity"),
+        Column("Severity", 11, kind="severity", wrap=True),
         Column("Hop", 4, kind="int"),
         Column("Hop kind", 14, wrap=True),
         Column("Component", 22, wrap=True),
@@ -47,12 +47,12 @@ SHEET = SheetSpec(
         Column("Account name", 18),
         Column("Region", 12),
         Column("Via", 13),
-        Column("Entry", 30, wrap=True),
+        Column("Entry", 30),
         Column("Listener", 10),
-        Column("Management services", 18, wrap=True),
-        Column("VPC / subnet", 28, wrap=True),
+        Column("Management services", 18),
+        Column("VPC / subnet", 28),
         Column("Direction", 10),
-        Column("Detail", 50, wrap=True),
+        Column("Detail", 50),
     ),
     print_columns=10,
 )
@@ -143,8 +143,10 @@ def _exposure_rows(data: PackData, number: int, e: Exposure) -> Iterator[Row]:
             "VPC / subnet": f"{e.vpc_id}\n{e.subnet_id}",
         }
     )
+    # Hop rows carry the exposure's number and account, not its resource again: "#" ties them.
+    short = {k: v for k, v in head.items() if k != "Resource"}
     for hop_number, hop in enumerate(e.hops, start=1):
-        row = CELLS({**head, "Section": HOP, **_hop_cells(hop_number, hop, e)})
+        row = CELLS({**short, "Section": HOP, **_hop_cells(hop_number, hop, e)})
         yield from fit_row(row, keep=_KEEP, mark=_DETAIL)
 
 

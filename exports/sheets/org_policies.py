@@ -37,17 +37,17 @@ SHEET = SheetSpec(
     (
         # The first eight are what a printed page shows: the policy, where it applies, its content.
         Column("Name", 22, wrap=True),
-        Column("Type", 7),
-        Column("Policy id", 15),
+        Column("Type", 7, wrap=True),
+        Column("Policy id", 15, wrap=True),
         Column("Attached to", 28, wrap=True),
         Column("Accounts reached", 9, kind="int"),
         Column("Content readable", 10, wrap=True),
         Column("Content (JSON as collected)", 66, wrap=True),
-        Column("Part", 8),
+        Column("Part", 8, wrap=True),
         Column("AWS managed", 9),
-        Column("Description", 36, wrap=True),
-        Column("Accounts reached (list)", 40, wrap=True),
-        Column("Notes", 40, wrap=True),
+        Column("Description", 36),
+        Column("Accounts reached (list)", 40),
+        Column("Notes", 40),
     ),
     print_columns=8,
 )

@@ -63,8 +63,8 @@ SHEET = SheetSpec(
         Column("To account", 14),
         Column("Technique", 28),
         Column("Conditional", 11),
-        Column("Statements", 60, wrap=True),
-        Column("Reason", 60, wrap=True),
+        Column("Statements", 60),
+        Column("Reason", 60),
     ),
     print_columns=5,
 )
@@ -76,7 +76,7 @@ _KEEP = CELLS.index(
 _ORIGIN_WORDS = {
     "trust": "trust policy",
     # EdgeCondition does not say whether an engine condition came from an Allow or a Deny statement.
-    "engine": "left open by the permission evaluation: must hold if from an Allow, must not if from a Deny",
+    "engine": "unsettled offline: from an Allow it must hold, from a Deny it must not",
 }
 _KIND_WORDS = {
     "assume_role": "assume role",
@@ -152,8 +152,12 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
 
 
 def node_words(n: Node) -> str:
-    """A node's name, then its id on the next line when they differ."""
-    return n.label if not n.label or n.label == n.id else f"{n.label}\n{n.id}"
+    """A node's name, then its ARN on the next line; for the graph's own nodes (an account as "any
+    of its principals", an external account, a service, an admin goal), what the node stands for."""
+    if n.id.startswith("arn:"):
+        return n.label if not n.label or n.label == n.id else f"{n.label}\n{n.id}"
+    label = n.label or n.id
+    return f"{label}\n{n.detail}" if n.detail and n.kind != EXTERNAL_ACCOUNT else label
 
 
 def conditions_text(conditions: tuple[EdgeCondition, ...]) -> str:

@@ -30,7 +30,7 @@ SHEET = SheetSpec(
     "Waivers",
     (
         # The first twelve are what a printed page shows.
-        Column("Section", 9),
+        Column("Section", 9, wrap=True),
         Column("#", 4, kind="int"),
         Column("Control", 22, wrap=True),
         Column("Resource", 22, wrap=True),
@@ -38,8 +38,8 @@ SHEET = SheetSpec(
         Column("OUs", 16, wrap=True),
         Column("Reason / note", 34, wrap=True),
         Column("Owner / author", 12, wrap=True),
-        Column("Expires", 11),
-        Column("Expired", 8),
+        Column("Expires", 11, wrap=True),
+        Column("Expired", 8, wrap=True),
         Column("Results waived", 8, kind="int"),
         Column("Results matched", 8, kind="int"),
         Column("Recorded", 26),
