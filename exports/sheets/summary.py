@@ -79,7 +79,7 @@ def _notes(data: PackData, options: ExportOptions, in_scope: int) -> Iterator[tu
     if not options.include_pass:
         yield note("The Findings sheet leaves PASS results out; they are counted here.")
     for line in options.describe():
-        if not line.startswith("none:"):
+        if not line.startswith(("none:", "sheets left out:")):  # which sheets: the Cover says
             yield note(f"Filter: {line}")
     yield note("Pass rate % = PASS / (PASS + FAIL); waived, not assessed and errors are not passes.")
 
