@@ -11,7 +11,7 @@ from analysis.rules.base import FAIL, NOT_ASSESSED, PASS, Control
 from analysis.rules.report import SectionRate, pass_rates_by_section
 from tests.ui.test_findings_model import pick, place, result
 from ui.models.findings_model import FindingsFilter, build_finding_rows
-from ui.views.dashboard_view import UNDECIDED_COLOR, DashboardView, rate_color, section_bar
+from ui.views.dashboard_view import UNDECIDED_COLOR, Bar, BarChart, DashboardView, rate_color, section_bar
 from ui.views.findings_view import FindingsView
 
 
@@ -158,3 +158,19 @@ def test_empty(qtbot: Any) -> None:
     qtbot.addWidget(view)
     assert view.headline.text() == "No assessment yet."
     assert all(chart.bars == [] for chart in view.charts)
+
+
+def test_a_label_too_long_for_the_axis_is_shortened_not_dropped(qtbot: Any) -> None:
+    chart = BarChart(title="t")
+    qtbot.addWidget(chart)
+    long = "organization-" + "x" * 120 + "-account (123456789012)"
+    chart.set_bars(
+        [
+            Bar(label=long, value=3, color="#000000", filter=FindingsFilter()),
+            Bar(label="short", value=1, color="#000000", filter=FindingsFilter()),
+        ]
+    )
+    ticks = [text for _, text in chart.getPlotItem().getAxis("left")._tickLevels[0]]
+    assert ticks[1] == "short"
+    assert "…" in ticks[0] and ticks[0].startswith("organization-") and ticks[0].endswith("(123456789012)")
+    assert chart.bars[0].label == long  # the bar keeps its whole label

@@ -63,12 +63,19 @@ class BarChart(pg.PlotWidget):
     bar_clicked = Signal(int)
 
     def __init__(
-        self, *, title: str, unit: str = "", span: float = 1.3, parent: QWidget | None = None
+        self,
+        *,
+        title: str,
+        unit: str = "",
+        span: float = 1.3,
+        label_width: int = 260,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent=parent, background="w")
         self.bars: list[Bar] = []
         self._unit = unit
         self._span = span  # the x axis runs to span × the largest value: room for the texts
+        self._label_width = label_width  # at most; a label wider than the axis is not drawn at all
         item = self.getPlotItem()
         self.set_title(title)
         item.setMenuEnabled(False)
@@ -112,9 +119,12 @@ class BarChart(pg.PlotWidget):
             item.addItem(label)
             label.setPos(bar.value + top * 0.01, i)
         left = item.getAxis("left")
-        left.setTicks([[(i, b.label) for i, b in enumerate(self.bars)]])
         metrics = QFontMetrics(left.font() if hasattr(left, "font") else QFont())
-        left.setWidth(min(260, max(metrics.horizontalAdvance(b.label) for b in self.bars) + 16))
+        room = self._label_width - 16
+        # A label wider than the axis would not be drawn at all: it is shortened in the middle instead.
+        labels = [metrics.elidedText(b.label, Qt.TextElideMode.ElideMiddle, room) for b in self.bars]
+        left.setTicks([list(enumerate(labels))])
+        left.setWidth(min(self._label_width, max(metrics.horizontalAdvance(t) for t in labels) + 16))
         if self._unit == " %":  # percentages: the axis says 0-100 %, the room beyond is for the texts
             item.getAxis("bottom").setTicks([[(v, f"{v} %") for v in (0, 25, 50, 75, 100)]])
         item.setYRange(-0.6, len(self.bars) - 0.4, padding=0)
@@ -199,7 +209,7 @@ class SectionRatesPanel(QWidget):
             row.addWidget(button)
             self.buttons[fw] = button
         row.addStretch(1)
-        self.chart = BarChart(title="Pass rate per framework section", unit=" %", span=1.9)
+        self.chart = BarChart(title="Pass rate per framework section", unit=" %", span=1.9, label_width=420)
         self.chart.bar_clicked.connect(self.bar_clicked)
         self.note = QLabel(
             "Pass rate = passed / (passed + failed). Not assessed, waived and errored results are"
