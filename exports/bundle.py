@@ -148,7 +148,12 @@ def write_bundle(
     try:
         with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             out = _ZipOut(zf)
-            wb_step = step(0, "writing the workbook")
+            inner = step(0, "writing the workbook")
+
+            def wb_step(done: int, total: int, detail: str) -> None:
+                if not detail.startswith("written to"):  # (the temporary folder: not for the user)
+                    inner(done, total, detail)
+
             if workbook is None:
                 wb = write_workbook(
                     data, work / WORKBOOK, options=options, progress=wb_step, cancelled=is_cancelled
