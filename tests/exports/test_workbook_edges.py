@@ -246,3 +246,61 @@ def test_a_sheet_without_a_module_is_refused(
     with pytest.raises(ExportError, match="Summary cannot be written"):
         write_workbook(demo_pack, tmp_path / "x.xlsx", options=ExportOptions(sheets=("Cover", "Summary")))
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_waivers_notes_and_sign_off_reach_the_pack(demo_pack: PackData, tmp_path: Path) -> None:
+    from datetime import date
+
+    from analysis.rules.report import judge
+    from analysis.workpaper import Note, Waiver, Workpaper
+
+    fails = [r for r in demo_pack.assessment.results if r.status == "FAIL" and r.account_id]
+    active, lapsed = fails[0], next(r for r in fails if r.control_id != fails[0].control_id)
+    wp = Workpaper(
+        waivers=(
+            Waiver(
+                control_id=active.control_id,
+                reason="compensating control",
+                owner="ciso",
+                expires=date(2099, 1, 1),
+            ),
+            Waiver(
+                control_id=lapsed.control_id, reason="old exception", owner="ops", expires=date(2020, 1, 31)
+            ),
+        ),
+        notes=(
+            Note(
+                control_id=active.control_id,
+                resource_arn=active.resource_arn,
+                account_id=active.account_id,
+                region=active.region,
+                text="checked with the client",
+                author="auditor",
+            ),
+        ),
+    ).signed_off("Rev Iewer", comment="fieldwork complete", time="2025-03-01T10:00:00Z")
+    places, judgements = judge(demo_pack.assessment, demo_pack.inventory, wp)
+    data = dataclasses.replace(demo_pack, workpaper=wp, judgements=judgements, places=places)
+    write_workbook(data, tmp_path / "w.xlsx", options=ExportOptions(sheets=("Cover", "Findings")))
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    facts = {r[1]: r[2] for r in _values(wb["Cover"])[1:]}
+    assert facts["Signed off by"] == "Rev Iewer" and facts["Signed off at (UTC)"] == "2025-03-01T10:00:00Z"
+    assert facts["Sign-off comment"] == "fieldwork complete"
+    rows = _values(wb["Findings"])[1:]
+
+    def row_of(r: Result) -> tuple[Any, ...]:
+        key = (r.control_id, r.account_id, r.region, r.resource_arn)
+        return next(
+            x
+            for x in rows
+            if (x[COL["Rule id"]], x[COL["Account id"]], x[COL["Region"]], x[COL["Resource ARN"]]) == key
+        )
+
+    waived = row_of(active)
+    assert (waived[COL["Status"]], waived[COL["Assessed status"]]) == ("WAIVED", "FAIL")
+    assert (waived[COL["Waiver reason"]], waived[COL["Waiver owner"]], waived[COL["Waiver expires"]]) == (
+        "compensating control", "ciso", "2099-01-01")  # fmt: skip
+    assert waived[COL["Note"]].startswith("checked with the client (auditor")
+    expired = row_of(lapsed)
+    assert expired[COL["Status"]] == "FAIL" and expired[COL["Assessed status"]] is None
+    assert expired[COL["Waiver"]].startswith("waiver expired on 2020-01-31")
