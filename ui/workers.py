@@ -11,7 +11,9 @@ otherwise).
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +113,19 @@ class FunctionWorker(QObject):
         else:
             self.failed.emit(error)
         self.finished.emit()
+        self._drop_listeners()
+
+    def _drop_listeners(self) -> None:
+        """Disconnect every listener once the run is over.
+
+        Listeners are usually lambdas that capture this worker (``lambda r: self._ready(worker, r)``):
+        a reference cycle that only the cyclic collector could free, at a moment and on a thread of
+        its choosing. Disconnecting here frees them by reference counting, now, on the GUI thread.
+        """
+        for signal in (self.progress, self.succeeded, self.failed, self.finished):
+            with warnings.catch_warnings(), contextlib.suppress(RuntimeError, TypeError, SystemError):
+                warnings.simplefilter("ignore", RuntimeWarning)  # "failed to disconnect": none connected
+                signal.disconnect()
 
 
 class LatestJobRunner(QObject):

@@ -91,3 +91,27 @@ def test_analysis_code_pausing_the_collector_leaves_it_off_under_the_policy() ->
         assert not gc.isenabled()
     finally:
         policy.stop()
+
+
+def test_a_finished_worker_lets_go_of_its_listeners(qtbot: Any) -> None:
+    """Listeners (lambdas capturing the worker) are disconnected after ``finished``: no cycle is left
+    for the cyclic collector, so they are freed at once, on the GUI thread."""
+    import weakref
+
+    from ui.workers import FunctionWorker
+
+    class Listener:
+        def __init__(self) -> None:
+            self.seen: list[object] = []
+
+    listener = Listener()
+    worker = FunctionWorker(job=lambda progress, cancelled: 42)
+    worker.succeeded.connect(lambda result, w=worker, who=listener: who.seen.append((w, result)))
+    gone = weakref.ref(listener)
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        worker.start()
+    assert listener.seen == [(worker, 42)]
+    listener.seen.clear()
+    del listener
+    assert gone() is None  # freed by reference counting, no collection needed
+    worker.deleteLater()
