@@ -15,7 +15,7 @@ from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.sheets import accounts_ous, org_policies
 from exports.sheets.inventory_common import fit_row
-from exports.xlsx_writer import CELL_LIMIT
+from exports.text import CELL_LIMIT, excel_length
 from tests.exports.inventory_sheets_support import (
     account_id_named,
     ou_id_named,
@@ -235,3 +235,36 @@ def test_fit_row_leaves_short_rows_alone_and_continues_long_ones() -> None:
         ("id", "name", "x" * CELL_LIMIT, "short; continues below (2 rows)"),
         ("id", "name", "x" * 5, "continued (2 of 2)"),
     ]
+
+
+def test_account_without_a_known_parent_follows_the_tree(demo_pack: PackData) -> None:
+    org = demo_pack.inventory.organization
+    sandbox = account_id_named(demo_pack, "sandbox-alice")
+    ou = org.accounts[sandbox].parent_id
+    assert ou is not None
+    unit = replace(org.units[ou], account_ids=(), children_known=False)
+    moved = replace(
+        org,
+        accounts={**org.accounts, sandbox: replace(org.accounts[sandbox], parent_id=None)},
+        units={**org.units, ou: unit},
+    )
+    rows = accounts_table(with_org(demo_pack, moved))
+    last = rows[-1]
+    assert last["Id"] == sandbox and last["Depth"] == 0 and last["Name"] == "sandbox-alice"
+    assert "does not record this account's parent" in str(last["Notes"])
+    assert last["Policies inherited"] in ("", None)  # unknown, not empty by fact: the note says so
+    # Its policies no longer reach it through the OU: the reach on the policies sheet follows.
+    sandbox_policy = next(
+        r for r in policies_table(with_org(demo_pack, moved)) if r["Name"] == "SandboxDenyExpensiveInstances"
+    )
+    assert sandbox_policy["Accounts reached"] == 0
+    assert "are not all known" in str(sandbox_policy["Notes"])
+
+
+def test_fit_row_counts_as_excel_counts() -> None:
+    emoji = "\U0001f600"  # two UTF-16 units: Excel counts it twice
+    text = emoji * (CELL_LIMIT // 2 + 1)
+    assert len(text) < CELL_LIMIT
+    out = list(fit_row(("k", text), keep=(0,)))
+    assert len(out) == 2 and "".join(str(r[1]) for r in out) == text
+    assert all(excel_length(str(r[1])) <= CELL_LIMIT for r in out)
