@@ -394,9 +394,6 @@ class ExportOptionsPage(QWidget):
             # Ids no longer in the organization are dropped; nothing left of them: everything.
             self.tree.set_selection([a for a in accounts if a in known], [o for o in ous if o in known])
 
-    def set_enabled_while_running(self, running: bool) -> None:
-        self.setEnabled(not running)
-
 
 def node_of(item: QTreeWidgetItem) -> Any:
     """(kind, id) of a tree item (tests and the dialog)."""
