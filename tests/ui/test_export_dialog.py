@@ -155,9 +155,11 @@ def test_tree_ticks_become_accounts_and_ous(make_dialog: Callable[..., ExportDia
     network_id = node_of(network)[1]
     options = page.options()
     assert options.ous == {security_id} and options.accounts == {network_id}
-    assert network.parent() is not None and network.parent().checkState(0) == PARTLY
+    infrastructure = network.parent()
+    assert infrastructure is not None and infrastructure.checkState(0) == PARTLY
     # An account left out of a ticked OU: the OU is no longer whole, its other accounts are named.
     dropped = security.child(0)
+    assert dropped is not None
     dropped.setCheckState(0, UNCHECKED)
     assert security.checkState(0) == PARTLY
     kept = accounts_beneath(pack, security_id) - {node_of(dropped)[1]}
@@ -254,9 +256,12 @@ def test_open_folder_opens_the_folder_written_to(
     qtbot: Any, make_dialog: Callable[..., ExportDialog], out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[QUrl] = []
-    monkeypatch.setattr(
-        "ui.views.export_dialog.QDesktopServices.openUrl", lambda url: opened.append(QUrl(url)) or True
-    )
+
+    def record(url: QUrl) -> bool:
+        opened.append(QUrl(url))
+        return True
+
+    monkeypatch.setattr("ui.views.export_dialog.QDesktopServices.openUrl", record)
     dialog = make_dialog()
     dialog.page.set_sheets(("Cover",))
     run(qtbot, dialog, out_dir / "cover-only")  # no suffix: .xlsx added
