@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
         self.collect_action.triggered.connect(self.open_collect_wizard)
         self.compare_action = QAction("Co&mpare Snapshots…", self)
         self.compare_action.triggered.connect(self.open_compare_window)
+        self.export_action = QAction("&Export Evidence…", self)
+        self.export_action.triggered.connect(self.open_export_dialog)
         self.close_action = QAction("&Close", self, shortcut=QKeySequence.StandardKey.Close)
         self.close_action.triggered.connect(self._close_requested)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
@@ -155,11 +157,13 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.collect_action)
         menu.addAction(self.compare_action)
+        menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addAction(self.close_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         self.close_action.setEnabled(False)
+        self.export_action.setEnabled(False)
         self.menuBar().addMenu(self.workpaper.menu)
 
     def open_compare_window(self) -> QWidget:
@@ -168,6 +172,24 @@ class MainWindow(QMainWindow):
 
         newer = str(self.loaded.snapshot.path) if self.loaded is not None else None
         return open_diff_window(self, newer)
+
+    def open_export_dialog(self) -> QWidget | None:
+        """The Excel evidence pack / bundle, reusing what the window already built for this snapshot."""
+        from ui.views.export_dialog import open_export_dialog
+
+        if self.loaded is None:
+            return None
+        network = self.network_view.bundle
+        return open_export_dialog(
+            self,
+            snapshot_path=self.loaded.path,
+            assessment_bundle=self.assessment.bundle,
+            workpaper=self.workpaper.session.workpaper,
+            organization=self.loaded.organization,
+            trust_graph=self.analysis.trust_graph if self.analysis is not None else None,
+            exposure=network.report if network is not None else None,
+            settings=self.settings,
+        )
 
     def recent_files(self) -> list[str]:
         value = self.settings.value(RECENT_KEY, [])
@@ -286,6 +308,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} — {APP_TITLE}" + (" [TAMPERED]" if tampered else ""))
         self.statusBar().showMessage(str(snap.path))
         self.close_action.setEnabled(True)
+        self.export_action.setEnabled(True)
         self.stack.setCurrentIndex(PAGE_VIEWS)
         if tampered:
             self.tabs.setCurrentWidget(self.manifest_view)
@@ -403,6 +426,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.statusBar().clearMessage()
         self.close_action.setEnabled(False)
+        self.export_action.setEnabled(False)
         if self.stack.currentIndex() == PAGE_VIEWS:
             self.stack.setCurrentIndex(PAGE_EMPTY)
 

@@ -286,6 +286,21 @@ def test_compare_snapshots_opens_with_the_open_snapshot_as_the_newer(
     diff.close()
 
 
+def test_export_is_offered_only_with_a_snapshot_open(
+    qtbot: Any, window: MainWindow, snapshot_path: Path
+) -> None:
+    assert not window.export_action.isEnabled() and window.open_export_dialog() is None
+    open_and_wait(qtbot, window, snapshot_path)
+    assert window.export_action.isEnabled()
+    dialog = window.open_export_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and str(snapshot_path.parent) in dialog.path_edit.text()
+    dialog.close()
+    window.close_action.trigger()
+    assert not window.export_action.isEnabled()
+
+
 # -- the worker bridge ------------------------------------------------------------------------
 
 
