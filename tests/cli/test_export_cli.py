@@ -151,6 +151,21 @@ def test_missing_snapshot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     ]
 
 
+def test_tampered_snapshot_is_refused(
+    snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    tampered = tmp_path / "tampered.snapshot"
+    shutil.copyfile(snapshot, tampered)
+    with contextlib.closing(sqlite3.connect(tampered)) as conn, conn:
+        conn.execute("UPDATE pages SET sha256 = ? WHERE rowid = (SELECT min(rowid) FROM pages)", ("0" * 64,))
+    assert main(["export", str(tampered), "--bundle", str(tmp_path / "t.zip")]) == 2
+    errors = errors_of(capsys.readouterr().err)
+    assert len(errors) == 1 and "modified since it was collected" in errors[0]
+    assert not (tmp_path / "t.zip").exists()
+
+
 def test_options_from_the_command_line(snapshot: Path, tmp_path: Path) -> None:
     from snapshot import Snapshot
 
