@@ -155,7 +155,13 @@ def edge_json(e: Edge) -> dict[str, Any]:
         "reason": e.reason,
         "intra_org": e.intra_org,
         "conditions": [
-            {"operator": c.operator, "key": c.key, "values": list(c.values), "origin": c.origin}
+            {
+                "operator": c.operator,
+                "key": c.key,
+                "values": list(c.values),
+                "origin": c.origin,
+                "negated": c.negated,
+            }
             for c in e.conditions
         ],
         "statements": [statement_json(s) for s in e.statements],

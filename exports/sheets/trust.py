@@ -75,8 +75,8 @@ _KEEP = CELLS.index(
 (_REASON,) = CELLS.index("Reason")
 _ORIGIN_WORDS = {
     "trust": "trust policy",
-    # EdgeCondition does not say whether an engine condition came from an Allow or a Deny statement.
-    "engine": "unsettled offline: from an Allow it must hold, from a Deny it must not",
+    # An engine condition from a Deny statement reads "NOT ... (a Deny applies if it holds)".
+    "engine": "left open by the policy evaluation offline",
 }
 _KIND_WORDS = {
     "assume_role": "assume role",

@@ -71,9 +71,15 @@ class EdgeCondition:
     key: str
     values: tuple[str, ...]
     origin: str  # "trust" (the role's trust policy) or "engine" (left pending by the evaluation)
+    # From a Deny statement the engine could not settle offline: the edge exists only if the
+    # condition does NOT hold (the Deny applies when it does). Allow conditions must hold.
+    negated: bool = False
 
     def text(self) -> str:
-        return f"{self.operator} {self.key} {list(self.values)}"
+        if self.operator == "NotCollected":
+            return f"{self.key} was not collected ({', '.join(self.values)}) and could change the decision"
+        text = f"{self.operator} {self.key} {list(self.values)}"
+        return f"NOT {text} (a Deny applies if it holds)" if self.negated else text
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -290,12 +296,15 @@ class BuildContext:
 
 
 def engine_conditions(decisions: Iterable[Decision]) -> tuple[EdgeCondition, ...]:
-    seen: dict[tuple[str, str, tuple[str, ...]], EdgeCondition] = {}
+    seen: dict[tuple[str, str, tuple[str, ...], bool], EdgeCondition] = {}
     for d in decisions:
         for c in d.conditions:
-            key = (c.operator, c.key, tuple(c.values))
+            key = (c.operator, c.key, tuple(c.values), c.negated)
             seen.setdefault(
-                key, EdgeCondition(operator=c.operator, key=c.key, values=tuple(c.values), origin="engine")
+                key,
+                EdgeCondition(
+                    operator=c.operator, key=c.key, values=tuple(c.values), origin="engine", negated=c.negated
+                ),
             )
     return tuple(seen.values())
 

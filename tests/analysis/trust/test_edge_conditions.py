@@ -1,0 +1,62 @@
+"""Conditions the policy evaluation leaves open offline, carried onto trust edges with their sense.
+
+IAM User Guide, "Policy evaluation logic": an explicit Deny applies when its conditions hold. A
+Deny the engine cannot settle offline therefore leaves the edge standing only if its condition
+does NOT hold; an Allow's condition must hold. The edge says which.
+"""
+
+from __future__ import annotations
+
+from analysis.iam.request import Decision, PendingCondition, StatementRef
+from analysis.trust.edges.base import engine_conditions
+
+
+def _ref(effect: str) -> StatementRef:
+    return StatementRef(kind="scp", policy="p-1", where="root", index=0, sid=None, effect=effect)
+
+
+def test_deny_conditions_are_negated_and_say_so() -> None:
+    allow = PendingCondition(
+        operator="IpAddress", key="aws:SourceIp", values=("10.0.0.0/8",), statement=_ref("Allow")
+    )
+    deny = PendingCondition(
+        operator="StringNotEquals",
+        key="aws:RequestedRegion",
+        values=("eu-west-1",),
+        statement=_ref("Deny"),
+        negated=True,
+    )
+    missing = PendingCondition(
+        operator="NotCollected", key="bucket policy of b", values=("denied",), statement=_ref("Allow")
+    )
+    got = engine_conditions(
+        [Decision(decision="conditional", deciding=(), conditions=(allow, deny, missing))]
+    )
+    by_key = {c.key: c for c in got}
+    assert not by_key["aws:SourceIp"].negated
+    assert by_key["aws:SourceIp"].text() == "IpAddress aws:SourceIp ['10.0.0.0/8']"
+    assert by_key["aws:RequestedRegion"].negated
+    assert by_key["aws:RequestedRegion"].text() == (
+        "NOT StringNotEquals aws:RequestedRegion ['eu-west-1'] (a Deny applies if it holds)"
+    )
+    assert (
+        by_key["bucket policy of b"].text()
+        == "bucket policy of b was not collected (denied) and could change the decision"
+    )
+
+
+def test_the_same_condition_from_an_allow_and_a_deny_stays_two_conditions() -> None:
+    common = {"operator": "Bool", "key": "aws:MultiFactorAuthPresent", "values": ("true",)}
+    got = engine_conditions(
+        [
+            Decision(
+                decision="conditional",
+                deciding=(),
+                conditions=(
+                    PendingCondition(**common, statement=_ref("Allow")),
+                    PendingCondition(**common, statement=_ref("Deny"), negated=True),
+                ),
+            )
+        ]
+    )
+    assert sorted(c.negated for c in got) == [False, True]
