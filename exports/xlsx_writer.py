@@ -160,6 +160,10 @@ class XlsxWriter:
             raise ValueError("max_rows must leave room for the header and one row")
         self.max_rows = max_rows
         self.workbook = Workbook(write_only=True)
+        # Every cell top-aligned, as the wrapped ones are: set on the "Normal" cell style, which every
+        # cell format inherits its alignment from unless it sets its own (ECMA-376, cellXfs/xfId), so
+        # plain cells need no style of their own (a styled cell per value would cost the write speed).
+        self.workbook._named_styles["Normal"].alignment = Alignment(vertical="top")
         self._reserved: dict[str, Any] = {}  # title -> the empty sheet made in workbook order
         self._placements: dict[str, Placement] = {}
         probe = self.workbook.create_sheet("_styles")

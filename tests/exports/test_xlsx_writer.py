@@ -263,3 +263,20 @@ def test_sheet_titles_and_kinds_are_checked() -> None:
     with pytest.raises(ValueError, match="already written"), XlsxWriter() as w:
         w.write(TARGETS, [])
         w.write(TARGETS, [])
+
+
+def test_every_cell_is_top_aligned_through_the_normal_style(tmp_path: Path) -> None:
+    """Plain cells inherit the Normal style's alignment: top, like the wrapped ones (LibreOffice and
+    Excel print a tall row's cells side by side at the top, not some at the bottom)."""
+    import re
+    import zipfile
+
+    w = XlsxWriter()
+    w.write(SPEC, [("a", "long text " * 20, 3, "FAIL", "high")])
+    path = tmp_path / "t.xlsx"
+    w.save(path)
+    styles = zipfile.ZipFile(path).read("xl/styles.xml").decode()
+    style_xfs = re.search(r"<cellStyleXfs[^>]*>(.*?)</cellStyleXfs>", styles, re.S)
+    assert style_xfs is not None
+    first = re.search(r"<xf\b.*?(?:/>|</xf>)", style_xfs.group(1), re.S)
+    assert first is not None and 'vertical="top"' in first.group(0)
