@@ -236,7 +236,7 @@ def _bundle(
         workbook=workbook,
         progress=progress.phase("bundle"),
     )
-    del app
+    del app  # (kept alive until the images were drawn)
     c = report.counts
     lines = [
         f"bundle {report.path}: {len(report.files) + 2} file(s); {c['results_in_scope']} result(s), "

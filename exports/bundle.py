@@ -22,6 +22,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 import zipfile
@@ -37,6 +38,7 @@ from exports.errors import ExportCancelled, ExportError
 from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.workbook import WorkbookReport, write_workbook
+from snapshot import SnapshotError
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -209,6 +211,8 @@ def write_bundle(
         os.replace(tmp_zip, target)
     except OSError as exc:
         raise ExportError(f"{target}: cannot be written ({exc.strerror or exc})") from exc
+    except (SnapshotError, sqlite3.DatabaseError) as exc:  # the snapshot changed or went away meanwhile
+        raise ExportError(f"{data.snapshot_path}: the snapshot cannot be read ({exc})") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(steps, steps, f"written to {target}")
@@ -391,9 +395,12 @@ class _ZipOut:
         with self._zf.open(self._info(name), "w", force_zip64=True) as dst:
             sink = _HashingSink(dst)
             fh = io.TextIOWrapper(io.BufferedWriter(sink, 1 << 16), encoding="utf-8", newline="\n")
-            yield fh
-            fh.flush()
-            fh.detach()
+            try:
+                yield fh
+                fh.flush()
+            finally:
+                sink.dropping = True  # after an error, what the freed wrappers still hold goes nowhere
+                fh.detach()
         self.files.append(
             BundleFile(path=name, size=sink.size, sha256=sink.digest.hexdigest(), description=description)
         )
@@ -404,12 +411,15 @@ class _HashingSink(io.RawIOBase):
         self._dst = dst
         self.digest = hashlib.sha256()
         self.size = 0
+        self.dropping = False
 
     def writable(self) -> bool:
         return True
 
     def write(self, b: Any) -> int:
         data = bytes(b)
+        if self.dropping:
+            return len(data)
         self._dst.write(data)
         self.digest.update(data)
         self.size += len(data)

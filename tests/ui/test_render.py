@@ -130,6 +130,21 @@ def test_what_is_not_drawn_is_said(qapp: Any, pack: PackData) -> None:
         render_bundle_images(pack, ExportOptions(), cancelled=lambda: True)
 
 
+def test_an_image_that_cannot_be_drawn_is_said(
+    qapp: Any, pack: PackData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.render.images
+
+    def too_large(*args: Any, **kwargs: Any) -> Any:
+        raise RenderError("an image of 3000x40000 pixels is too large to draw")
+
+    monkeypatch.setattr(ui.render.images, "render_exposure", too_large)
+    rendered = render_bundle_images(pack, ExportOptions())
+    assert [i.name for i in rendered.images] == ["ou-tree.png", "trust-overview.png"]
+    failed = [n for n in rendered.notes if "could not be drawn: an image of 3000x40000" in n]
+    assert len(failed) == len(exposed_resources(pack, ExportOptions()))
+
+
 def test_entry_words_and_limits(qapp: Any, pack: PackData) -> None:
     by_via = {e.via: e for e in pack.exposure.exposures}  # type: ignore[union-attr]
     assert entry_words(by_via["direct"]).startswith("on tcp/") and "public IP" in entry_words(

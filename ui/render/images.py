@@ -57,19 +57,30 @@ def render_bundle_images(
             raise ExportCancelled(f"cancelled while {message}")
 
     check(0, "drawing the OU tree")
-    for name, png, title in render_ou_tree(data, options):
-        images.append(BundleImage(name=name, data=png, title=title))
+    try:
+        for name, png, title in render_ou_tree(data, options):
+            images.append(BundleImage(name=name, data=png, title=title))
+    except RenderError as exc:  # one image that cannot be drawn does not stop the bundle: it is said
+        notes.append(f"the OU tree could not be drawn: {exc}")
     check(1, "drawing the trust overview")
-    trust = render_trust_overview(data, options)
-    if trust is None:
-        notes.append("no trust graph in the pack's data: the trust overview is not drawn")
+    try:
+        trust = render_trust_overview(data, options)
+    except RenderError as exc:
+        notes.append(f"the trust overview could not be drawn: {exc}")
     else:
-        images.append(BundleImage(name=trust[0], data=trust[1], title=trust[2]))
+        if trust is None:
+            notes.append("no trust graph in the pack's data: the trust overview is not drawn")
+        else:
+            images.append(BundleImage(name=trust[0], data=trust[1], title=trust[2]))
     if data.exposure is None:
         notes.append("no internet exposure analysis in the pack's data: no exposure path is drawn")
     for i, resource in enumerate(drawn, start=1):
         check(1 + i, f"drawing exposure {i} of {len(drawn)}")
-        png, title = render_exposure(data, resource)
+        try:
+            png, title = render_exposure(data, resource)
+        except RenderError as exc:
+            notes.append(f"the exposure of {resource.label} could not be drawn: {exc}")
+            continue
         images.append(BundleImage(name=image_name(i, resource), data=png, title=title))
     note = exposure_image_note(len(drawn), len(resources))
     if note:
