@@ -83,11 +83,16 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--include-pass",
         dest="include_pass",
-        action=argparse.BooleanOptionalAction,
+        action="store_true",
         default=True,
-        help="list PASS results on the Findings sheet (default); --no-pass leaves them out (counts stay whole)",
+        help="list PASS results on the Findings sheet and in the bundle's JSON (the default)",
     )
-    p.add_argument("--no-pass", dest="include_pass", action="store_false", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--no-pass",
+        dest="include_pass",
+        action="store_false",
+        help="leave PASS results out of the Findings sheet and the bundle's JSON (the counts stay whole)",
+    )
     p.add_argument(
         "--exposure-images",
         type=int,
