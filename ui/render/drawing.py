@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPen
+from PySide6.QtWidgets import QApplication
 
 FONT_FAMILIES = ["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
 TEXT = "#212121"
@@ -29,15 +30,18 @@ class RenderError(Exception):
 
 
 def ensure_gui_application() -> QCoreApplication:
-    """The running Qt application, or a new offscreen ``QGuiApplication`` when there is none.
+    """The running Qt application, or a new offscreen ``QApplication`` when there is none.
 
     ``QT_QPA_PLATFORM`` is set to ``offscreen`` first unless the user chose a platform: the command
-    line has no display. Keep the returned object alive while rendering.
+    line has no display. A ``QApplication`` (not a bare ``QGuiApplication``, though drawing needs no
+    more): Qt allows one application object per process, and a widget created later in the same
+    process (the GUI, a test) aborts the process under a bare ``QGuiApplication``. Keep the returned
+    object alive while rendering.
     """
     app = QCoreApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["aws-org-audit-workbench"])
+        app = QApplication(["aws-org-audit-workbench"])
     if not isinstance(app, QGuiApplication):
         raise RenderError("images need a Qt GUI application, and a non-GUI one is already running")
     return app
