@@ -78,6 +78,7 @@ def test_tree_rows_follow_the_organization(pack: PackData) -> None:
     for row in rows:  # every node sits one level under the OU it belongs to
         if row.kind == "account" and org.accounts[row.id].parent_id:
             assert row.depth == len(org.path_to(row.id))
+            assert row.above == tuple(u.name or u.id for u in org.path_to(row.id))  # "continued, inside ..."
     failed: dict[str, Counter[str]] = {}
     for s in scoped_results(pack, ExportOptions()):
         if s.judgement.status == "FAIL" and s.control is not None:

@@ -9,6 +9,7 @@ the OUs above them are drawn.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class TreeRow:
     failed: tuple[tuple[str, int], ...] = ()  # (severity, count), worst first
     waived: int = 0
     note: str = ""  # management account, suspended, place unknown
+    above: tuple[str, ...] = ()  # names of the root and OUs above, outermost first
 
 
 def tree_rows(data: PackData, options: ExportOptions) -> list[TreeRow]:
@@ -77,34 +79,40 @@ def tree_rows(data: PackData, options: ExportOptions) -> list[TreeRow]:
         )
         return [("unit", u.id) for u in ous] + [("account", a.id) for a in accounts]
 
-    def walk(kind: str, node_id: str, depth: int, open_levels: tuple[bool, ...], last: bool) -> None:
+    def walk(
+        kind: str, node_id: str, depth: int, open_levels: tuple[bool, ...], last: bool, above: tuple[str, ...]
+    ) -> None:
         if kind == "unit":
             unit = org.units[node_id]
+            name = unit.name or unit.id
             rows.append(
                 TreeRow(
                     depth=depth,
                     kind="root" if unit.kind == KIND_ROOT else "ou",
-                    name=unit.name or unit.id,
+                    name=name,
                     id=unit.id,
                     open_levels=open_levels,
                     last=last,
                     policies=_policies(org, unit.id),
+                    above=above,
                 )
             )
             kids = children(unit)
             for i, (k, child) in enumerate(kids):
-                walk(k, child, depth + 1, (*open_levels, not last) if depth else (), i == len(kids) - 1)
+                levels = (*open_levels, not last) if depth else ()
+                walk(k, child, depth + 1, levels, i == len(kids) - 1, (*above, name))
             return
-        rows.append(_account_row(data, node_id, depth, open_levels, last, failed, waived))
+        row = _account_row(data, node_id, depth, open_levels, last, failed, waived)
+        rows.append(dataclasses.replace(row, above=above))
 
     roots = [r for r in org.root_ids if r in shown]
     for i, root_id in enumerate(roots):
-        walk("unit", root_id, 0, (), i == len(roots) - 1)
+        walk("unit", root_id, 0, (), i == len(roots) - 1, ())
     for account in sorted(
         (a for a in org.unplaced_accounts if a.id in shown), key=lambda a: (a.name.lower(), a.id)
     ):
         row = _account_row(data, account.id, 0, (), True, failed, waived)
-        rows.append(TreeRow(**{**row.__dict__, "note": _join(row.note, "place in the tree unknown")}))
+        rows.append(dataclasses.replace(row, note=_join(row.note, "place in the tree unknown")))
     return rows
 
 
@@ -188,6 +196,8 @@ def _page(data: PackData, options: ExportOptions, rows: list[TreeRow], title: st
     if not rows:
         page.text(m, y + 6, "No root, OU or account of the organization is in the pack's scope.", font(14))
         y += ROW
+    elif rows[0].above:  # a page that starts inside an OU says which
+        y += page.text(m, y + 2, "continued, inside " + " / ".join(rows[0].above), font(12), colour=MUTED) + 4
     body, bold, small = font(13), font(13, bold=True), font(11)
     for row in rows:
         y += _row(page, row, y, body, bold, small)
@@ -199,7 +209,7 @@ def _page(data: PackData, options: ExportOptions, rows: list[TreeRow], title: st
     lead = "Failed results by severity: "
     page.text(m, y, lead, legend, colour=MUTED)
     x = m + text_width(lead, legend)
-    for sev, short in SEVERITY_SHORT[:4]:
+    for sev, short in SEVERITY_SHORT:
         bg, fg, b = SEVERITY_COLOURS[sev]
         x += page.chip(x, y, Chip(f"{short} {sev}", "#" + bg, "#" + fg, b), legend) + 6
     page.text(

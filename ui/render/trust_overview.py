@@ -11,6 +11,7 @@ outsiders that reach them).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -19,7 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from analysis.trust.overview import AccountOverview, OverviewEdge, build_account_overview
 from exports.sheets.results_scope import in_account_scope
 from ui.render.drawing import MUTED, TEXT, Page, font, line_height, text_width, wrap
-from ui.trust_layout import layout_overview, overview_box_titles
+from ui.trust_layout import Layout, layout_overview, overview_box_titles
 from ui.views.trust_graph.canvas_items import (
     ACCOUNT_COLOUR,
     ESCALATION_COLOUR,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from exports.pack_data import PackData
 
 WIDTH = 1500
+MARGIN = 28
+MIN_SCALE, MAX_SCALE = 14.0, 60.0  # pixels per layout unit (accounts are 4 units apart)
 EDGES_LISTED = 40
 TRUST_COLOUR = "#9e9e9e"
 
@@ -60,8 +63,37 @@ def render_trust_overview(data: PackData, options: ExportOptions) -> tuple[str, 
     return "trust-overview.png", _draw(data, options, overview, title).png(), title
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where the layout's units land on the page: ``scale`` pixels per unit from ``(x0, y1)``."""
+
+    layout: Layout
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    scale: float
+
+
+def _frame(overview: AccountOverview) -> _Frame:
+    layout = layout_overview(overview)
+    pos = layout.positions
+    xs = [p[0] for p in pos.values()] + [b.x for b in layout.boxes.values()]
+    xs += [b.x + b.width for b in layout.boxes.values()]
+    ys = [p[1] for p in pos.values()] + [b.y for b in layout.boxes.values()]
+    ys += [b.y + b.height for b in layout.boxes.values()]
+    pad = 2.2  # room for the labels of the outermost nodes
+    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+    inner = WIDTH - 2 * MARGIN
+    scale = max(MIN_SCALE, min(MAX_SCALE, inner / (x1 - x0)))
+    return _Frame(layout, x0, x1, y0, y1, scale)
+
+
 def _draw(data: PackData, options: ExportOptions, overview: AccountOverview, title: str) -> Page:
-    page = Page(WIDTH)
+    frame = _frame(overview) if overview.nodes else None
+    # A large organization does not fit at a readable scale: the page grows instead.
+    width = max(WIDTH, round((frame.x1 - frame.x0) * frame.scale) + 2 * MARGIN) if frame else WIDTH
+    page = Page(width, margin=MARGIN)
     m = page.margin
     y = page.y
     y += page.text(m, y, title, font(22, bold=True))
@@ -74,32 +106,34 @@ def _draw(data: PackData, options: ExportOptions, overview: AccountOverview, tit
         f"aggregated edge(s) between them, {escalating} with privilege escalation; privilege escalation "
         f"inside {inside} account(s)"
     )
+    drawn, _ = overview_edges_to_draw(overview, None)
+    if len(drawn) < len(overview.edges):
+        sub += (
+            f". {len(drawn)} of the {len(overview.edges)} aggregated edges are drawn: those with escalation "
+            "and those from outside the organization"
+        )
     y += page.paragraph(m, y + 4, sub, font(13), page.inner, colour=MUTED) + 4
     if options.filters_accounts:
         y += page.paragraph(
             m, y, "Filter: " + "; ".join(options.describe()), font(12), page.inner, colour=MUTED
         )
     y += 10
-    if not overview.nodes:
+    if frame is None:
         y += page.text(m, y, "No account of the organization is in the pack's scope.", font(14))
         return page
-    y = _graph(page, overview, y)
+    y = _graph(page, overview, frame, drawn, y)
     y = _legend(page, y + 8)
     _edge_list(page, data, overview, y + 14)
     return page
 
 
-def _graph(page: Page, overview: AccountOverview, top: float) -> float:
-    layout = layout_overview(overview)
+def _graph(
+    page: Page, overview: AccountOverview, frame: _Frame, drawn: list[OverviewEdge], top: float
+) -> float:
+    layout = frame.layout
     pos = layout.positions
-    xs = [p[0] for p in pos.values()] + [b.x for b in layout.boxes.values()]
-    xs += [b.x + b.width for b in layout.boxes.values()]
-    ys = [p[1] for p in pos.values()] + [b.y for b in layout.boxes.values()]
-    ys += [b.y + b.height for b in layout.boxes.values()]
-    pad = 2.2  # room for the labels of the outermost nodes
-    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
-    s = max(14.0, min(60.0, page.inner / (x1 - x0)))
-    left = page.margin + (page.inner - (x1 - x0) * s) / 2
+    x0, y0, y1, s = frame.x0, frame.y0, frame.y1, frame.scale
+    left = page.margin + (page.inner - (frame.x1 - x0) * s) / 2
 
     def at(x: float, y: float) -> QPointF:  # the layout's y points up
         return QPointF(left + (x - x0) * s, top + (y1 - y) * s)
@@ -113,14 +147,14 @@ def _graph(page: Page, overview: AccountOverview, top: float) -> float:
         page.text(
             r.x() + 6, r.y() + 3, titles.get(key, key), box_font, colour="#546e7a", width=r.width() - 10
         )
-    drawn, _ = overview_edges_to_draw(overview, None)
+    many = len(drawn) > 60  # hundreds of edges: thin and see-through, so that the accounts stay visible
     biggest = max((len(n.members) for n in overview.nodes.values()), default=1)
     half = {
         n.id: (0.22 + 0.38 * math.sqrt(len(n.members) / max(biggest, 1))) * s for n in overview.nodes.values()
     }
     for e in drawn:
         if e.source in pos and e.target in pos:
-            _edge(page, e, at(*pos[e.source]), at(*pos[e.target]), half[e.source], half[e.target])
+            _edge(page, e, at(*pos[e.source]), at(*pos[e.target]), half[e.source], half[e.target], many)
     label_font = font(max(7.0, min(12.0, s * 0.24)))
     for n in overview.nodes.values():
         if n.id not in pos:
@@ -147,7 +181,7 @@ def _graph(page: Page, overview: AccountOverview, top: float) -> float:
     return top + (y1 - y0) * s
 
 
-def _edge(page: Page, e: OverviewEdge, a: QPointF, b: QPointF, ha: float, hb: float) -> None:
+def _edge(page: Page, e: OverviewEdge, a: QPointF, b: QPointF, ha: float, hb: float, many: bool) -> None:
     """A gently curved arrow from the border of ``a``'s square to ``b``'s (A->B and B->A bend apart)."""
     dx, dy = b.x() - a.x(), b.y() - a.y()
     length = math.hypot(dx, dy)
@@ -165,6 +199,8 @@ def _edge(page: Page, e: OverviewEdge, a: QPointF, b: QPointF, ha: float, hb: fl
     else:
         colour, alpha = TRUST_COLOUR, 150
     width = 1.0 + min(3.0, math.log2(max(e.total, 1)) * 0.6)
+    if many:
+        width, alpha = 0.6, min(alpha, 110 if e.escalation else 45)
     qcolour = QColor(colour)
     qcolour.setAlpha(alpha)
     # The arrowhead points along the curve's last tangent (control -> end).
