@@ -18,7 +18,6 @@ differs only where time does (``generated_at``, the workbook's own save time). Q
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -26,14 +25,14 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any
 
 from exports import bundle_content as content
+from exports.bundle_zip import ZIP_TIME, BundleFile, ZipOut
 from exports.errors import ExportCancelled, ExportError
 from exports.options import ExportOptions
 from exports.pack_data import PackData
@@ -42,6 +41,7 @@ from snapshot import SnapshotError
 
 __all__ = [
     "BUNDLE_FORMAT",
+    "ZIP_TIME",
     "BundleFile",
     "BundleImage",
     "BundleReport",
@@ -60,8 +60,6 @@ ASSESSMENT = "assessment.json"
 OCSF = "findings.ocsf.json"
 EVIDENCE = "evidence/records.json"
 WORKPAPER = "workpaper.json"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: every entry the same, runs comparable
-_STORED = (".xlsx", ".png")  # already compressed
 
 Progress = Callable[[int, int, str], None]
 
@@ -73,14 +71,6 @@ class BundleImage:
     name: str
     data: bytes
     title: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class BundleFile:
-    path: str
-    size: int
-    sha256: str
-    description: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,7 +139,7 @@ def write_bundle(
     tmp_zip = work / "bundle.zip"
     try:
         with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            out = _ZipOut(zf)
+            out = ZipOut(zf)
             inner = step(0, "writing the workbook")
 
             def wb_step(done: int, total: int, detail: str) -> None:
@@ -305,7 +295,7 @@ def _notes(
     return notes
 
 
-def _add_workpaper(out: _ZipOut, data: PackData) -> dict[str, Any] | None:
+def _add_workpaper(out: ZipOut, data: PackData) -> dict[str, Any] | None:
     """The workpaper's file as loaded (its digest checked), or as held when the file has changed since."""
     wp = data.workpaper
     if wp is None:
@@ -351,76 +341,3 @@ def _check_image_names(images: Sequence[BundleImage]) -> None:
         if name in seen:
             raise ExportError(f"image name {name!r} is given twice")
         seen.add(name)
-
-
-# -- zip writing ----------------------------------------------------------------------------------
-
-
-class _ZipOut:
-    """Adds entries with a fixed timestamp, recording each one's size and SHA-256 as it is written."""
-
-    def __init__(self, zf: zipfile.ZipFile) -> None:
-        self._zf = zf
-        self.files: list[BundleFile] = []
-
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-        info.compress_type = zipfile.ZIP_STORED if name.endswith(_STORED) else zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        return info
-
-    def add_bytes(self, name: str, data: bytes, description: str) -> BundleFile:
-        self._zf.writestr(self._info(name), data)
-        entry = BundleFile(
-            path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(), description=description
-        )
-        self.files.append(entry)
-        return entry
-
-    def add_file(self, name: str, path: Path, description: str) -> BundleFile:
-        digest = hashlib.sha256()
-        size = 0
-        with path.open("rb") as src, self._zf.open(self._info(name), "w", force_zip64=True) as dst:
-            while chunk := src.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-                dst.write(chunk)
-        entry = BundleFile(path=name, size=size, sha256=digest.hexdigest(), description=description)
-        self.files.append(entry)
-        return entry
-
-    @contextmanager
-    def text(self, name: str, description: str) -> Iterator[TextIO]:
-        """A UTF-8 text entry written as a stream (large documents never held whole)."""
-        with self._zf.open(self._info(name), "w", force_zip64=True) as dst:
-            sink = _HashingSink(dst)
-            fh = io.TextIOWrapper(io.BufferedWriter(sink, 1 << 16), encoding="utf-8", newline="\n")
-            try:
-                yield fh
-                fh.flush()
-            finally:
-                sink.dropping = True  # after an error, what the freed wrappers still hold goes nowhere
-                fh.detach()
-        self.files.append(
-            BundleFile(path=name, size=sink.size, sha256=sink.digest.hexdigest(), description=description)
-        )
-
-
-class _HashingSink(io.RawIOBase):
-    def __init__(self, dst: IO[bytes]) -> None:
-        self._dst = dst
-        self.digest = hashlib.sha256()
-        self.size = 0
-        self.dropping = False
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b: Any) -> int:
-        data = bytes(b)
-        if self.dropping:
-            return len(data)
-        self._dst.write(data)
-        self.digest.update(data)
-        self.size += len(data)
-        return len(data)
