@@ -34,6 +34,7 @@ from typing import Any
 from exports import bundle_content as content
 from exports.bundle_zip import ZIP_TIME, BundleFile, ZipOut
 from exports.errors import ExportCancelled, ExportError
+from exports.files import give_default_mode
 from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.workbook import WorkbookReport, write_workbook
@@ -198,6 +199,7 @@ def write_bundle(
             sums_file = out.add_bytes(SUMS, sums, "SHA-256 of every other file")
             if is_cancelled():
                 raise ExportCancelled("cancelled before saving the bundle")
+        give_default_mode(tmp_zip)
         os.replace(tmp_zip, target)
     except OSError as exc:
         raise ExportError(f"{target}: cannot be written ({exc.strerror or exc})") from exc

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from exports.errors import ExportCancelled, ExportError
+from exports.files import give_default_mode
 from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.sheets import SHEETS, evidence, findings, matrix, summary
@@ -88,6 +89,7 @@ def write_workbook(
             raise ExportCancelled("cancelled before saving the workbook")
         report(len(options.sheets), len(options.sheets) + 1, "saving the workbook")
         writer.save(tmp)
+        give_default_mode(tmp)  # mkstemp made it 0600: the pack is meant to be handed over
         os.replace(tmp, target)
     except OSError as exc:
         writer.discard()

@@ -165,3 +165,21 @@ def test_cover_says_what_the_pack_covers(demo_pack: PackData, core_wb: openpyxl.
     collected = next(k for k in facts if str(k).startswith("Accounts collected ("))
     assert "payments-prod" in str(facts[collected])
     assert "legacy-closed" in str(facts["Accounts not collected"])  # the suspended account, and why
+
+
+def test_the_workbook_gets_the_mode_of_a_new_file_not_the_temporary_0600(
+    demo_pack: PackData, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    from exports.files import current_umask
+
+    old = os.umask(0o027)
+    try:
+        assert current_umask() == 0o027
+        target = tmp_path / "pack.xlsx"
+        write_workbook(demo_pack, target, options=ExportOptions(sheets=("Cover",)))
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
