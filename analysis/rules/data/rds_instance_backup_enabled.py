@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analysis.model.rds import DbInstance
 from analysis.rules.base import FAIL, MEDIUM, PASS, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.data._common import listing_gaps, result
-from analysis.rules.data._rds import LIST_INSTANCES
+from analysis.rules.data._rds import LIST_INSTANCES, evaluate_instance_setting
 
 # Security Hub CSPM RDS.11 fails an instance whose retention is under its backupRetentionMinimum
 # parameter, 7 days unless customized (Security Hub CSPM user guide, RDS controls).
@@ -54,49 +54,30 @@ CONTROL = Control(
 )
 
 
+def _judge(db: DbInstance, days: int) -> tuple[str, str]:
+    if days >= MINIMUM_RETENTION_DAYS:
+        return PASS, f"DB instance {db.identifier} keeps automated backups for {days} days."
+    if days == 0:
+        return (
+            FAIL,
+            f"DB instance {db.identifier} has automated backups turned off (retention 0 days): it "
+            "cannot be restored to a point in time.",
+        )
+    return (
+        FAIL,
+        f"DB instance {db.identifier} keeps automated backups for {days} "
+        f"day{'s' if days != 1 else ''}, under the {MINIMUM_RETENTION_DAYS} days asked for.",
+    )
+
+
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
-    for db in ctx.inventory.rds.instances.values():
-        if db.cluster_identifier or db.read_replica_source:
-            continue  # Aurora: a cluster setting (clusters are not collected); replicas: excluded by RDS.11
-        days = db.backup_retention_days
-        values = {"BackupRetentionPeriod": days}
-        if days is None:
-            yield ctx.not_assessed(
-                CONTROL,
-                account_id=db.account_id,
-                region=db.region,
-                reason=f"DescribeDBInstances did not report BackupRetentionPeriod for {db.identifier}",
-                call_ids=db.call_ids,
-                resource_arn=db.arn,
-                resource_id=db.identifier,
-            )
-        elif days >= MINIMUM_RETENTION_DAYS:
-            yield result(
-                CONTROL,
-                db,
-                PASS,
-                f"DB instance {db.identifier} keeps automated backups for {days} days.",
-                resource_id=db.identifier,
-                values=values,
-            )
-        elif days == 0:
-            yield result(
-                CONTROL,
-                db,
-                FAIL,
-                f"DB instance {db.identifier} has automated backups turned off (retention 0 days): it "
-                "cannot be restored to a point in time.",
-                resource_id=db.identifier,
-                values=values,
-            )
-        else:
-            yield result(
-                CONTROL,
-                db,
-                FAIL,
-                f"DB instance {db.identifier} keeps automated backups for {days} "
-                f"day{'s' if days != 1 else ''}, under the {MINIMUM_RETENTION_DAYS} days asked for.",
-                resource_id=db.identifier,
-                values=values,
-            )
+    return evaluate_instance_setting(
+        ctx,
+        CONTROL,
+        setting="BackupRetentionPeriod",
+        read=lambda db: db.backup_retention_days,
+        judge=_judge,
+        values=lambda db: {"BackupRetentionPeriod": db.backup_retention_days},
+        # Aurora: a cluster setting (clusters are not collected); replicas: excluded by RDS.11
+        judged=lambda db: not (db.cluster_identifier or db.read_replica_source),
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analysis.model.rds import DbInstance
 from analysis.rules.base import FAIL, LOW, PASS, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.data._common import listing_gaps, result
-from analysis.rules.data._rds import LIST_INSTANCES
+from analysis.rules.data._rds import LIST_INSTANCES, evaluate_instance_setting
 
 CONTROL = Control(
     id="rds_instance_deletion_protection",
@@ -41,37 +41,20 @@ CONTROL = Control(
 )
 
 
+def _judge(db: DbInstance, protected: bool) -> tuple[str, str]:
+    if protected:
+        return PASS, f"DB instance {db.identifier} has deletion protection."
+    return FAIL, f"DB instance {db.identifier} can be deleted in one call: deletion protection is off."
+
+
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
-    for db in ctx.inventory.rds.instances.values():
-        if db.cluster_identifier:
-            continue  # Aurora: deletion protection is a cluster setting (RDS.7), clusters are not collected
-        values = {"DeletionProtection": db.deletion_protection}
-        if db.deletion_protection is None:
-            yield ctx.not_assessed(
-                CONTROL,
-                account_id=db.account_id,
-                region=db.region,
-                reason=f"DescribeDBInstances did not report DeletionProtection for {db.identifier}",
-                call_ids=db.call_ids,
-                resource_arn=db.arn,
-                resource_id=db.identifier,
-            )
-        elif db.deletion_protection:
-            yield result(
-                CONTROL,
-                db,
-                PASS,
-                f"DB instance {db.identifier} has deletion protection.",
-                resource_id=db.identifier,
-                values=values,
-            )
-        else:
-            yield result(
-                CONTROL,
-                db,
-                FAIL,
-                f"DB instance {db.identifier} can be deleted in one call: deletion protection is off.",
-                resource_id=db.identifier,
-                values=values,
-            )
+    return evaluate_instance_setting(
+        ctx,
+        CONTROL,
+        setting="DeletionProtection",
+        read=lambda db: db.deletion_protection,
+        judge=_judge,
+        values=lambda db: {"DeletionProtection": db.deletion_protection},
+        # Aurora: deletion protection is a cluster setting (RDS.7), clusters are not collected
+        judged=lambda db: not db.cluster_identifier,
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analysis.model.rds import DbInstance
 from analysis.rules.base import FAIL, HIGH, PASS, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.data._common import listing_gaps, result
-from analysis.rules.data._rds import LIST_INSTANCES
+from analysis.rules.data._rds import LIST_INSTANCES, evaluate_instance_setting
 
 CONTROL = Control(
     id="rds_instance_minor_version_upgrade",
@@ -44,38 +44,26 @@ CONTROL = Control(
 )
 
 
+def _judge(db: DbInstance, upgrade: bool) -> tuple[str, str]:
+    if upgrade:
+        return PASS, f"DB instance {db.identifier} applies minor engine versions automatically."
+    version = f" {db.engine} {db.engine_version}" if db.engine and db.engine_version else ""
+    return (
+        FAIL,
+        f"DB instance {db.identifier} stays on{version or ' its engine version'} until upgraded by "
+        "hand: automatic minor version upgrade is off.",
+    )
+
+
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
-    for db in ctx.inventory.rds.instances.values():
-        upgrade = db.auto_minor_version_upgrade
-        values = {"AutoMinorVersionUpgrade": upgrade, "EngineVersion": db.engine_version}
-        if upgrade is None:
-            yield ctx.not_assessed(
-                CONTROL,
-                account_id=db.account_id,
-                region=db.region,
-                reason=f"DescribeDBInstances did not report AutoMinorVersionUpgrade for {db.identifier}",
-                call_ids=db.call_ids,
-                resource_arn=db.arn,
-                resource_id=db.identifier,
-            )
-        elif upgrade:
-            yield result(
-                CONTROL,
-                db,
-                PASS,
-                f"DB instance {db.identifier} applies minor engine versions automatically.",
-                resource_id=db.identifier,
-                values=values,
-            )
-        else:
-            version = f" {db.engine} {db.engine_version}" if db.engine and db.engine_version else ""
-            yield result(
-                CONTROL,
-                db,
-                FAIL,
-                f"DB instance {db.identifier} stays on{version or ' its engine version'} until upgraded by "
-                "hand: automatic minor version upgrade is off.",
-                resource_id=db.identifier,
-                values=values,
-            )
+    return evaluate_instance_setting(
+        ctx,
+        CONTROL,
+        setting="AutoMinorVersionUpgrade",
+        read=lambda db: db.auto_minor_version_upgrade,
+        judge=_judge,
+        values=lambda db: {
+            "AutoMinorVersionUpgrade": db.auto_minor_version_upgrade,
+            "EngineVersion": db.engine_version,
+        },
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analysis.model.rds import DbInstance
 from analysis.rules.base import CRITICAL, FAIL, PASS, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.data._common import listing_gaps, result
-from analysis.rules.data._rds import LIST_INSTANCES
+from analysis.rules.data._rds import LIST_INSTANCES, evaluate_instance_setting
 
 CONTROL = Control(
     id="rds_instance_not_public",
@@ -49,39 +49,25 @@ CONTROL = Control(
 )
 
 
+def _judge(db: DbInstance, public: bool) -> tuple[str, str]:
+    if public:
+        return (
+            FAIL,
+            f"DB instance {db.identifier} ({db.engine}) is publicly accessible: its endpoint resolves to a public address.",
+        )
+    return PASS, f"DB instance {db.identifier} is not publicly accessible."
+
+
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
-    for db in ctx.inventory.rds.instances.values():
-        values = {
+    return evaluate_instance_setting(
+        ctx,
+        CONTROL,
+        setting="PubliclyAccessible",
+        read=lambda db: db.publicly_accessible,
+        judge=_judge,
+        values=lambda db: {
             "PubliclyAccessible": db.publicly_accessible,
             "Endpoint": db.endpoint_address,
             "Port": db.port,
-        }
-        if db.publicly_accessible is None:
-            yield ctx.not_assessed(
-                CONTROL,
-                account_id=db.account_id,
-                region=db.region,
-                reason=f"DescribeDBInstances did not report PubliclyAccessible for {db.identifier}",
-                call_ids=db.call_ids,
-                resource_arn=db.arn,
-                resource_id=db.identifier,
-            )
-        elif db.publicly_accessible:
-            yield result(
-                CONTROL,
-                db,
-                FAIL,
-                f"DB instance {db.identifier} ({db.engine}) is publicly accessible: its endpoint resolves to a public address.",
-                resource_id=db.identifier,
-                values=values,
-            )
-        else:
-            yield result(
-                CONTROL,
-                db,
-                PASS,
-                f"DB instance {db.identifier} is not publicly accessible.",
-                resource_id=db.identifier,
-                values=values,
-            )
+        },
+    )

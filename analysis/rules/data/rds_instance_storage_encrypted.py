@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analysis.model.rds import DbInstance
 from analysis.rules.base import FAIL, MEDIUM, PASS, Control, Mappings, Remediation, Result
 from analysis.rules.context import AssessmentContext
-from analysis.rules.data._common import listing_gaps, result
-from analysis.rules.data._rds import LIST_INSTANCES
+from analysis.rules.data._rds import LIST_INSTANCES, evaluate_instance_setting
 
 CONTROL = Control(
     id="rds_instance_storage_encrypted",
@@ -53,35 +53,18 @@ CONTROL = Control(
 )
 
 
+def _judge(db: DbInstance, encrypted: bool) -> tuple[str, str]:
+    if encrypted:
+        return PASS, f"DB instance {db.identifier} encrypts its storage."
+    return FAIL, f"DB instance {db.identifier} stores its data, backups and snapshots unencrypted."
+
+
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    yield from listing_gaps(ctx, CONTROL, LIST_INSTANCES)
-    for db in ctx.inventory.rds.instances.values():
-        values = {"StorageEncrypted": db.storage_encrypted, "KmsKeyId": db.kms_key_id}
-        if db.storage_encrypted is None:
-            yield ctx.not_assessed(
-                CONTROL,
-                account_id=db.account_id,
-                region=db.region,
-                reason=f"DescribeDBInstances did not report StorageEncrypted for {db.identifier}",
-                call_ids=db.call_ids,
-                resource_arn=db.arn,
-                resource_id=db.identifier,
-            )
-        elif db.storage_encrypted:
-            yield result(
-                CONTROL,
-                db,
-                PASS,
-                f"DB instance {db.identifier} encrypts its storage.",
-                resource_id=db.identifier,
-                values=values,
-            )
-        else:
-            yield result(
-                CONTROL,
-                db,
-                FAIL,
-                f"DB instance {db.identifier} stores its data, backups and snapshots unencrypted.",
-                resource_id=db.identifier,
-                values=values,
-            )
+    return evaluate_instance_setting(
+        ctx,
+        CONTROL,
+        setting="StorageEncrypted",
+        read=lambda db: db.storage_encrypted,
+        judge=_judge,
+        values=lambda db: {"StorageEncrypted": db.storage_encrypted, "KmsKeyId": db.kms_key_id},
+    )
