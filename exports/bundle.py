@@ -34,7 +34,7 @@ from typing import Any
 from exports import bundle_content as content
 from exports.bundle_zip import ZIP_TIME, BundleFile, ZipOut
 from exports.errors import ExportCancelled, ExportError
-from exports.files import give_default_mode
+from exports.files import check_output_target, give_default_mode
 from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.workbook import WorkbookReport, write_workbook
@@ -87,21 +87,12 @@ class BundleReport:
 
 def check_bundle_target(path: str | PathLike[str], data: PackData | None = None) -> Path:
     """The target, or an ExportError saying why a bundle cannot be written there."""
-    target = Path(path)
-    if target.suffix.lower() != ".zip":
-        raise ExportError(f"{target}: an evidence bundle's name ends in .zip")
-    if target.is_dir():
-        raise ExportError(f"{target}: is a folder; give a file name")
-    parent = target.parent
-    if not parent.is_dir():
-        raise ExportError(f"{target}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ExportError(f"{target}: folder {parent} is not writable")
-    if target.exists() and not os.access(target, os.W_OK):
-        raise ExportError(f"{target}: the file exists and is read-only")
-    if data is not None and target.exists() and target.resolve() == data.snapshot_path.resolve():
-        raise ExportError(f"{target}: that is the snapshot; the snapshot is never written")
-    return target
+    return check_output_target(
+        path,
+        suffix=".zip",
+        what="an evidence bundle",
+        snapshot_path=data.snapshot_path if data is not None else None,
+    )
 
 
 def write_bundle(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from exports.errors import ExportCancelled, ExportError
-from exports.files import give_default_mode
+from exports.files import check_output_target, give_default_mode
 from exports.options import ExportOptions
 from exports.pack_data import PackData
 from exports.sheets import SHEETS, evidence, findings, matrix, summary
@@ -41,21 +41,12 @@ class WorkbookReport:
 
 def check_target(path: str | PathLike[str], data: PackData | None = None) -> Path:
     """The target, or an ExportError saying why it cannot be written there."""
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise ExportError(f"{target}: an Excel workbook's name ends in .xlsx")
-    if target.is_dir():
-        raise ExportError(f"{target}: is a folder; give a file name")
-    parent = target.parent
-    if not parent.is_dir():
-        raise ExportError(f"{target}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ExportError(f"{target}: folder {parent} is not writable")
-    if target.exists() and not os.access(target, os.W_OK):
-        raise ExportError(f"{target}: the file exists and is read-only")
-    if data is not None and target.exists() and target.resolve() == data.snapshot_path.resolve():
-        raise ExportError(f"{target}: that is the snapshot; the snapshot is never written")
-    return target
+    return check_output_target(
+        path,
+        suffix=".xlsx",
+        what="an Excel workbook",
+        snapshot_path=data.snapshot_path if data is not None else None,
+    )
 
 
 def write_workbook(
