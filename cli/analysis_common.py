@@ -1,5 +1,6 @@
-"""What the analysis subcommands (simulate, paths, scp-whatif) share: opening a snapshot into an
-Inventory, resolving the names a user types, and the JSON shapes of decisions and paths.
+"""What the analysis subcommands (simulate, paths, scp-whatif, assess, export) share: opening a snapshot
+into an Inventory and its workpaper, resolving the names a user types, and the JSON shapes of decisions
+and paths.
 
 Every user error becomes a one-line ``CliError`` (exit status 2); the JSON shapes are
 documented in docs/cli.md and kept stable: add keys, never rename them. The long steps
@@ -72,6 +73,21 @@ def open_inventory(path: str, progress: StepProgress | None = None) -> Inventory
         raise CliError(str(exc)) from exc
     finally:
         snap.close()
+
+
+def open_workpaper(snapshot: str, given: str | None) -> Any:
+    """The workpaper ``given``, or the one beside the snapshot when there is one (None if not); a
+    workpaper that is not of this snapshot or cannot be read is one line."""
+    from analysis.workpaper import WorkpaperError, check_beside, default_path, load_workpaper
+
+    path = Path(given) if given else default_path(snapshot)
+    if not given and not path.exists():
+        return None
+    try:
+        check_beside(snapshot, path)
+        return load_workpaper(path)
+    except WorkpaperError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def resolve_principal(inventory: Inventory, arn: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from cli.analysis_common import build_graph, open_inventory, progress_for
+from cli.analysis_common import build_graph, open_inventory, open_workpaper, progress_for
 from cli.main import CliError
 
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--json and --ocsf cannot both write to stdout")
     for out in (args.json_out, args.ocsf_out):
         _check_output(out, args.snapshot)
-    workpaper = _workpaper(args.snapshot, args.workpaper)
+    workpaper = open_workpaper(args.snapshot, args.workpaper)
     # The cyclic garbage collector stays paused from the Inventory to the last line written: each
     # full collection walks the Inventory and the trust graph (5-10 s of CPU at 500 accounts) and
     # the exposure, the results and the document's dicts would trigger two or more of them. The
@@ -98,19 +98,6 @@ def run(args: argparse.Namespace) -> int:
     if "-" not in (args.json_out, args.ocsf_out):
         print("\n".join(summary_lines(doc.header)))
     return 0
-
-
-def _workpaper(snapshot: str, given: str | None) -> Any:
-    from analysis.workpaper import WorkpaperError, check_beside, default_path, load_workpaper
-
-    path = Path(given) if given else default_path(snapshot)
-    if not given and not path.exists():
-        return None
-    try:
-        check_beside(snapshot, path)
-        return load_workpaper(path)
-    except WorkpaperError as exc:
-        raise CliError(str(exc)) from exc
 
 
 def _check_output(out: str | None, snapshot: str) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from cli.analysis_common import open_workpaper
 from cli.main import CliError
 from cli.progress import StepProgress
 
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("say what to write: --xlsx OUT.xlsx and/or --bundle OUT.zip")
     options = build_options(args)
     _check_targets(args)
-    workpaper = _workpaper(args.snapshot, args.workpaper)
+    workpaper = open_workpaper(args.snapshot, args.workpaper)
     progress = StepProgress()
     written: list[str] = []
     try:
@@ -173,19 +174,6 @@ def _check_targets(args: argparse.Namespace) -> None:
         raise CliError(str(exc)) from exc
     if args.exposure_images is not None and args.exposure_images < 0:
         raise CliError("--exposure-images: give 0 or more")
-
-
-def _workpaper(snapshot: str, given: str | None) -> Any:
-    from analysis.workpaper import WorkpaperError, check_beside, default_path, load_workpaper
-
-    path = Path(given) if given else default_path(snapshot)
-    if not given and not path.exists():
-        return None
-    try:
-        check_beside(snapshot, path)
-        return load_workpaper(path)
-    except WorkpaperError as exc:
-        raise CliError(str(exc)) from exc
 
 
 def _export(
