@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from analysis.rules.base import HIGH, Control, Evidence, Mappings, Remediation, Result
-from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import (
-    AUTH_DETAILS,
-    admin_statements,
-    boundary_policy_arns,
-    customer_policies_by_account,
-    describe_statement,
-    gc_paused_results,
-    result,
-)
+from analysis.rules.context import AssessmentContext
+from analysis.rules.iam._common import AUTH_DETAILS, admin_statements, describe_statement, gc_paused_results
+from analysis.rules.iam._policies import evaluate_customer_policies, policy_result
+
+if TYPE_CHECKING:
+    from analysis.model.iam import ManagedPolicy
+    from analysis.model.policy_doc import PolicyDocument
 
 CONTROL = Control(
     id="iam_policy_full_admin",
@@ -70,59 +68,40 @@ CONTROL = Control(
 )
 
 
+def _judge(account_id: str, policy: ManagedPolicy, doc: PolicyDocument, boundary: bool) -> Result:
+    attached = policy.attachment_counts.get(account_id, 0)
+    values = {"default_version": policy.default_version_id, "attachment_count": attached}
+    found = admin_statements(doc)
+    if found and boundary:
+        # Security Hub evaluates IAM.1 with excludePermissionBoundaryPolicy: a boundary
+        # only caps permissions, it grants nothing.
+        return policy_result(
+            CONTROL,
+            account_id,
+            policy,
+            passed=True,
+            message=f"{policy.name} allows *:* but is used as a permissions boundary (grants nothing).",
+            evidence=Evidence(call_ids=policy.call_ids, values=values),
+        )
+    return policy_result(
+        CONTROL,
+        account_id,
+        policy,
+        passed=not found,
+        message=f"{policy.name} does not allow *:*."
+        if not found
+        else f'{policy.name} allows every action on every resource ("*:*"); attached {attached} time(s).',
+        evidence=Evidence(
+            call_ids=policy.call_ids,
+            statements=tuple(
+                describe_statement(f"policy {policy.name} version {policy.default_version_id}", st)
+                for st in found
+            ),
+            values=values,
+        ),
+    )
+
+
 @gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    by_account = customer_policies_by_account(ctx)
-    boundaries = boundary_policy_arns(ctx)
-    for account_id in ctx.account_ids:
-        gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)
-        if gap is not None:
-            yield gap
-            continue
-        for policy in by_account.get(account_id, ()):
-            doc = policy.default_document
-            attached = policy.attachment_counts.get(account_id, 0)
-            values = {"default_version": policy.default_version_id, "attachment_count": attached}
-            if doc is None or not doc.ok:
-                yield ctx.not_assessed(
-                    CONTROL,
-                    account_id=account_id,
-                    region=GLOBAL,
-                    reason=f"the default version of {policy.name} is not in the snapshot or does not parse",
-                    call_ids=policy.call_ids,
-                    resource_arn=policy.arn,
-                    resource_id=policy.name,
-                )
-                continue
-            found = admin_statements(doc)
-            if found and policy.arn in boundaries:
-                # Security Hub evaluates IAM.1 with excludePermissionBoundaryPolicy: a boundary
-                # only caps permissions, it grants nothing.
-                yield result(
-                    CONTROL,
-                    passed=True,
-                    account_id=account_id,
-                    resource_arn=policy.arn,
-                    resource_id=policy.name,
-                    message=f"{policy.name} allows *:* but is used as a permissions boundary (grants nothing).",
-                    evidence=Evidence(call_ids=policy.call_ids, values=values),
-                )
-                continue
-            yield result(
-                CONTROL,
-                passed=not found,
-                account_id=account_id,
-                resource_arn=policy.arn,
-                resource_id=policy.name,
-                message=f"{policy.name} does not allow *:*."
-                if not found
-                else f'{policy.name} allows every action on every resource ("*:*"); attached {attached} time(s).',
-                evidence=Evidence(
-                    call_ids=policy.call_ids,
-                    statements=tuple(
-                        describe_statement(f"policy {policy.name} version {policy.default_version_id}", st)
-                        for st in found
-                    ),
-                    values=values,
-                ),
-            )
+    return evaluate_customer_policies(ctx, CONTROL, _judge)

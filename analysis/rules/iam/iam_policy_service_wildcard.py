@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from analysis.rules.base import LOW, Control, Evidence, Mappings, Remediation, Result
-from analysis.rules.context import GLOBAL, AssessmentContext
-from analysis.rules.iam._common import (
-    AUTH_DETAILS,
-    boundary_policy_arns,
-    customer_policies_by_account,
-    describe_statement,
-    gc_paused_results,
-    result,
-    service_wildcards,
-)
+from analysis.rules.context import AssessmentContext
+from analysis.rules.iam._common import AUTH_DETAILS, describe_statement, gc_paused_results, service_wildcards
+from analysis.rules.iam._policies import evaluate_customer_policies, policy_result
+
+if TYPE_CHECKING:
+    from analysis.model.iam import ManagedPolicy
+    from analysis.model.policy_doc import PolicyDocument
 
 CONTROL = Control(
     id="iam_policy_service_wildcard",
@@ -69,55 +67,36 @@ CONTROL = Control(
 )
 
 
+def _judge(account_id: str, policy: ManagedPolicy, doc: PolicyDocument, boundary: bool) -> Result:
+    if boundary:
+        # Security Hub evaluates IAM.21 with excludePermissionBoundaryPolicy: True.
+        return policy_result(
+            CONTROL,
+            account_id,
+            policy,
+            passed=True,
+            message=f"{policy.name} is used as a permissions boundary (it grants nothing).",
+            evidence=Evidence(call_ids=policy.call_ids),
+        )
+    found = service_wildcards(doc)
+    where = f"policy {policy.name} version {policy.default_version_id}"
+    wildcards = sorted({w for _, hits in found for w in hits})
+    return policy_result(
+        CONTROL,
+        account_id,
+        policy,
+        passed=not found,
+        message=f"{policy.name} allows no whole service."
+        if not found
+        else f"{policy.name} allows whole services: {', '.join(wildcards)}.",
+        evidence=Evidence(
+            call_ids=policy.call_ids,
+            statements=tuple(describe_statement(where, st) for st, _ in found),
+            values={"wildcards": wildcards},
+        ),
+    )
+
+
 @gc_paused_results
 def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
-    by_account = customer_policies_by_account(ctx)
-    boundaries = boundary_policy_arns(ctx)
-    for account_id in ctx.account_ids:
-        gap = ctx.gaps_or(CONTROL, account_id, GLOBAL)
-        if gap is not None:
-            yield gap
-            continue
-        for policy in by_account.get(account_id, ()):
-            doc = policy.default_document
-            if doc is None or not doc.ok:
-                yield ctx.not_assessed(
-                    CONTROL,
-                    account_id=account_id,
-                    region=GLOBAL,
-                    reason=f"the default version of {policy.name} is not in the snapshot or does not parse",
-                    call_ids=policy.call_ids,
-                    resource_arn=policy.arn,
-                    resource_id=policy.name,
-                )
-                continue
-            if policy.arn in boundaries:
-                # Security Hub evaluates IAM.21 with excludePermissionBoundaryPolicy: True.
-                yield result(
-                    CONTROL,
-                    passed=True,
-                    account_id=account_id,
-                    resource_arn=policy.arn,
-                    resource_id=policy.name,
-                    message=f"{policy.name} is used as a permissions boundary (it grants nothing).",
-                    evidence=Evidence(call_ids=policy.call_ids),
-                )
-                continue
-            found = service_wildcards(doc)
-            where = f"policy {policy.name} version {policy.default_version_id}"
-            wildcards = sorted({w for _, hits in found for w in hits})
-            yield result(
-                CONTROL,
-                passed=not found,
-                account_id=account_id,
-                resource_arn=policy.arn,
-                resource_id=policy.name,
-                message=f"{policy.name} allows no whole service."
-                if not found
-                else f"{policy.name} allows whole services: {', '.join(wildcards)}.",
-                evidence=Evidence(
-                    call_ids=policy.call_ids,
-                    statements=tuple(describe_statement(where, st) for st, _ in found),
-                    values={"wildcards": wildcards},
-                ),
-            )
+    return evaluate_customer_policies(ctx, CONTROL, _judge)
