@@ -8,7 +8,9 @@ manifest's reason, as the logging controls do (analysis/rules/logging/_common.py
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
+from analysis.model.detection import Detector
 from analysis.model.monitoring import RegionCoverage
 from analysis.rules.base import NOT_ASSESSED, Control, Evidence, Result
 from analysis.rules.context import GLOBAL, AssessmentContext
@@ -49,6 +51,17 @@ def make(
         message=message if status != NOT_ASSESSED else f"Not assessed: {message}",
         evidence=Evidence(call_ids=tuple(dict.fromkeys(call_ids)), values=dict(values or {})),
     )
+
+
+def detector_subject(d: Detector) -> dict[str, Any]:
+    """The keyword arguments of :func:`make` that make one GuardDuty detector the result's subject."""
+    return {
+        "account_id": d.account_id,
+        "region": d.region,
+        "resource_arn": d.arn,
+        "resource_id": d.detector_id,
+        "call_ids": d.call_ids,
+    }
 
 
 def unreached_reason(ctx: AssessmentContext, account_id: str, service: str, operation: str) -> str:

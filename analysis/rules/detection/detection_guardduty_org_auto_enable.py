@@ -18,7 +18,7 @@ from analysis.rules.base import (
     Result,
 )
 from analysis.rules.context import AssessmentContext
-from analysis.rules.detection._common import make, unreached_reason
+from analysis.rules.detection._common import detector_subject, make, unreached_reason
 
 CONTROL = Control(
     id="detection_guardduty_org_auto_enable",
@@ -144,11 +144,7 @@ def _no_detector(ctx: AssessmentContext, admin: str, region: str) -> Result:
 
 def _judge(ctx: AssessmentContext, d: Detector) -> Result:
     kw: dict[str, Any] = {
-        "account_id": d.account_id,
-        "region": d.region,
-        "resource_arn": d.arn,
-        "resource_id": d.detector_id,
-        "call_ids": d.call_ids,
+        **detector_subject(d),
         "values": {"AutoEnableOrganizationMembers": d.org_auto_enable_members},
     }
     if not d.org_coverage.answered:

@@ -17,7 +17,7 @@ from analysis.rules.base import (
     Result,
 )
 from analysis.rules.context import AssessmentContext
-from analysis.rules.detection._common import make, region_listings
+from analysis.rules.detection._common import detector_subject, make, region_listings
 
 PLANS = {
     "S3_DATA_EVENTS": "S3 Protection",
@@ -89,13 +89,7 @@ def evaluate(ctx: AssessmentContext) -> Iterator[Result]:
 def _judge(ctx: AssessmentContext, d: Any) -> Iterator[Result]:
     if d.status == "DISABLED":
         return  # a suspended detector is detection_guardduty_enabled's finding
-    kw: dict[str, Any] = {
-        "account_id": d.account_id,
-        "region": d.region,
-        "resource_arn": d.arn,
-        "resource_id": d.detector_id,
-        "call_ids": d.call_ids,
-    }
+    kw = detector_subject(d)
     if not d.detector_coverage.answered or d.status is None:
         yield make(
             ctx, CONTROL, NOT_ASSESSED, f"GetDetector was not answered ({d.detector_coverage.reason})", **kw
