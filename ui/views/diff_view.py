@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -45,6 +44,7 @@ from ui.models.diff_rows import (
     build_resource_rows,
 )
 from ui.views.diff_pages import FindingsDiffPage, ResourcesDiffPage
+from ui.views.job_row import JobRow
 from ui.workers import FunctionWorker
 
 FILE_FILTER = "Snapshots (*.awb *.snapshot *.sqlite *.db);;All files (*)"
@@ -121,7 +121,6 @@ class DiffView(QWidget):
             self.setWindowFlag(Qt.WindowType.Window)
         self.setWindowTitle("Compare snapshots")
         self.resize(1280, 760)
-        self.worker: FunctionWorker | None = None
         self.comparison: Comparison | None = None
         self._anyway: dict[str, bool] = {}  # what "Compare anyway" adds to the next run
         self._flags = {"force": False, "allow_tampered": False}
@@ -151,16 +150,13 @@ class DiffView(QWidget):
         grid.addWidget(self.compare_button, 1, 3)
         grid.setColumnStretch(1, 1)
 
-        self.status = QLabel(INTRO)
-        self.status.setWordWrap(True)
-        self.bar = QProgressBar()
-        self.bar.setMaximumWidth(320)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.bar)
-        status_row.addWidget(self.cancel_button)
+        self.job_row = JobRow(intro=INTRO, verb="Comparing", bar_width=320)
+        self.job_row.running_changed.connect(self._set_running)
+        self.status, self.bar, self.cancel_button = (
+            self.job_row.status,
+            self.job_row.bar,
+            self.job_row.cancel_button,
+        )
         self.banner = Banner()
         self.banner.action.clicked.connect(self._compare_anyway)
 
@@ -173,7 +169,7 @@ class DiffView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
-        layout.addLayout(status_row)
+        layout.addWidget(self.job_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self._set_running(False)
@@ -202,35 +198,25 @@ class DiffView(QWidget):
         self._flags = {"force": force, "allow_tampered": allow_tampered}
         self.comparison = None
         self._show(None)
-        worker = FunctionWorker(
-            job=compare_job(old, new, force=force, allow_tampered=allow_tampered), parent=self
+        self.job_row.start(
+            compare_job(old, new, force=force, allow_tampered=allow_tampered),
+            succeeded=self._succeeded,
+            failed=self._failed,
+            status="Opening both snapshots…",
         )
-        worker.progress.connect(self._progress)
-        worker.succeeded.connect(self._succeeded)
-        worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
-        self.worker = worker
-        self._set_running(True)
-        self.status.setText("Opening both snapshots…")
-        worker.start()
+
+    @property
+    def worker(self) -> FunctionWorker | None:
+        return self.job_row.worker
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling…")
+        self.job_row.cancel()
 
     def is_running(self) -> bool:
-        return self.worker is not None
+        return self.job_row.is_running()
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return self.worker is None or self.worker.wait(msecs)
-
-    def _progress(self, value: object) -> None:
-        done, total, message = value if isinstance(value, tuple) else (0, 0, str(value))
-        self.bar.setRange(0, total)  # (0, 0): busy
-        self.bar.setValue(done)
-        self.status.setText(f"Comparing: {message}")
+        return self.job_row.wait(msecs)
 
     def _succeeded(self, bundle: object) -> None:
         if bundle is None:
@@ -279,20 +265,11 @@ class DiffView(QWidget):
         self.status.setText("Nothing was compared.")
         self.stopped.emit()
 
-    def _finished(self) -> None:
-        if self.worker is not None:
-            self.worker.deleteLater()
-        self.worker = None
-        self._set_running(False)
-
     def _compare_anyway(self) -> None:
         flags = {**self._flags, **self._anyway}
         self.compare(force=flags["force"], allow_tampered=flags["allow_tampered"])
 
     def _set_running(self, running: bool) -> None:
-        self.bar.setVisible(running)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
         self.compare_button.setEnabled(not running)
         self.swap_button.setEnabled(not running)
         for button in self.browse_buttons:
@@ -347,9 +324,7 @@ class DiffView(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """A running comparison is cancelled and its thread waited for: no thread outlives the window."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        self.job_row.stop()
         super().closeEvent(event)
 
 

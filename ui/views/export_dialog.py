@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -50,6 +49,7 @@ from ui.views.export_job import (
     outcome_html,
 )
 from ui.views.export_options_page import KEY, ExportOptionsPage
+from ui.views.job_row import JobRow
 from ui.workers import FunctionWorker
 
 log = logging.getLogger("ui")
@@ -106,7 +106,6 @@ class ExportDialog(QDialog):
         self.resize(1080, 700)
         self.snapshot_path = Path(snapshot_path)
         self.settings = settings if settings is not None else QSettings()
-        self.worker: FunctionWorker | None = None
         self.pack: PackData | None = None
         self.report: ExportReport | None = None
         self.written: Path | None = None
@@ -150,18 +149,15 @@ class ExportDialog(QDialog):
             self.format_combo.setCurrentIndex(index)
         self.path_edit.setText(str(default_target(self.snapshot_path, self.organization_id, self.format())))
 
-        self.status = QLabel(INTRO)
-        self.status.setWordWrap(True)
-        self.bar = QProgressBar()
+        self.job_row = JobRow(intro=INTRO, verb="Exporting", bar_width=300)
+        self.job_row.running_changed.connect(self._set_running)
+        self.status, self.bar, self.cancel_button = (
+            self.job_row.status,
+            self.job_row.bar,
+            self.job_row.cancel_button,
+        )
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
-        self.bar.setMaximumWidth(300)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.bar)
-        status_row.addWidget(self.cancel_button)
         self.message = MessageFrame()
         self.message.open_folder_button.clicked.connect(self.open_folder)
 
@@ -179,7 +175,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.page, 1)
-        layout.addLayout(status_row)
+        layout.addWidget(self.job_row)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self._set_running(False)
@@ -266,42 +262,32 @@ class ExportDialog(QDialog):
             pack=self.pack,
             reuse=self._reuse,
         )
-        worker = FunctionWorker(job=job, parent=self)
-        worker.progress.connect(self._progress)
-        worker.succeeded.connect(lambda result: self._succeeded(target, result))
-        worker.failed.connect(lambda error: self._failed(target, error))
-        worker.finished.connect(self._finished)
-        self.worker = worker
         self.bar.setValue(0)
-        self._set_running(True)
-        self.status.setText(
-            "Exporting: preparing…" if self.pack is not None else "Exporting: reading the snapshot…"
+        self.job_row.start(
+            job,
+            succeeded=lambda result: self._succeeded(target, result),
+            failed=lambda error: self._failed(target, error),
+            status="Exporting: preparing…" if self.pack is not None else "Exporting: reading the snapshot…",
         )
-        worker.start()
         return True
 
+    @property
+    def worker(self) -> FunctionWorker | None:
+        return self.job_row.worker
+
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling…")
+        self.job_row.cancel()
 
     def is_running(self) -> bool:
-        return self.worker is not None
+        return self.job_row.is_running()
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return self.worker is None or self.worker.wait(msecs)
+        return self.job_row.wait(msecs)
 
     def _refused(self, text: str) -> None:
         self.message.say(f"<b>Cannot export:</b> {escape(text)}", error=True)
         self.status.setText("Nothing was written.")
         self.stopped.emit()
-
-    def _progress(self, value: object) -> None:
-        done, total, message = value if isinstance(value, tuple) else (0, 0, str(value))
-        self.bar.setRange(0, total)
-        self.bar.setValue(done)
-        self.status.setText(f"Exporting: {message}")
 
     def _succeeded(self, target: Path, result: object) -> None:
         assert isinstance(result, tuple)
@@ -329,16 +315,7 @@ class ExportDialog(QDialog):
             self.status.setText("Nothing was written.")
         self.stopped.emit()
 
-    def _finished(self) -> None:
-        if self.worker is not None:
-            self.worker.deleteLater()
-        self.worker = None
-        self._set_running(False)
-
     def _set_running(self, running: bool) -> None:
-        self.bar.setVisible(running)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
         self.export_button.setEnabled(not running)
         for widget in (self.page, self.path_edit, self.browse_button, self.format_combo):
             widget.setEnabled(not running)
@@ -353,15 +330,11 @@ class ExportDialog(QDialog):
 
     def reject(self) -> None:
         """Close (Esc, Close, the window's X): a running export is cancelled and waited for first."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        self.job_row.stop()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        self.job_row.stop()
         super().closeEvent(event)
 
 
