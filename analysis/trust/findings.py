@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from analysis.trust.edges.assume_role import ASSUME_ROLE, ASSUME_WEB, trust_grants
 from analysis.trust.edges.base import RESTRICTING_KEYS
@@ -179,7 +179,7 @@ def _date(value: str | None) -> datetime | None:
         d = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return d if d.tzinfo else d.replace(tzinfo=datetime.now().astimezone().tzinfo)
+    return d if d.tzinfo else d.replace(tzinfo=UTC)  # AWS times are UTC; never the local zone of the machine
 
 
 def _unused(tg: TrustGraph, days: int) -> Iterator[TrustFinding]:

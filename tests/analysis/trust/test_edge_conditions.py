@@ -7,6 +7,8 @@ does NOT hold; an Allow's condition must hold. The edge says which.
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.iam.request import Decision, PendingCondition, StatementRef
 from analysis.trust.edges.base import engine_conditions
 
@@ -60,3 +62,26 @@ def test_the_same_condition_from_an_allow_and_a_deny_stays_two_conditions() -> N
         ]
     )
     assert sorted(c.negated for c in got) == [False, True]
+
+
+def test_times_without_a_zone_are_read_as_utc_whatever_the_machine_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AWS reports times in UTC; a finding's age must not depend on the auditor's laptop time zone."""
+    import os
+    import time
+    from datetime import UTC, datetime
+
+    from analysis.trust import findings
+
+    mp = monkeypatch
+    mp.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert findings._date("2026-01-02T03:04:05") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        assert findings._date("2026-01-02T03:04:05Z") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        assert findings._date("not a time") is None and findings._date(None) is None
+    finally:
+        mp.undo()
+        time.tzset()
+        assert "TZ" not in os.environ or os.environ["TZ"] != "Asia/Tokyo"
