@@ -23,8 +23,9 @@ parsed (Excel and openpyxl alike); the cell is still text.
 
 Each row is checked and its special values made into styled cells before it reaches openpyxl (a bad
 value raises with the sheet's stream intact), then written by this module's own loop, installed on
-each write-only sheet in place of openpyxl's ``_values_to_row``: a plain string or number goes
-through one reused cell as in openpyxl's loop, checked once here instead of again in its setter.
+each write-only sheet in place of openpyxl's ``_values_to_row`` and ``write_row``
+(:mod:`exports.xlsx_rows`): a plain string or number is written as XML text, the same bytes
+openpyxl's element-per-cell serializer writes, checked once here instead of again in its setter.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from os import PathLike
@@ -47,6 +48,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from exports.errors import ExportCancelled, ExportError
 from exports.text import CELL_LIMIT, escape_illegal, excel_length, split_text
+from exports.xlsx_rows import StyledText, install_row_writer
 from exports.xlsx_styles import (
     HEADER_FILL,
     LINK_FONT,
@@ -298,7 +300,7 @@ class XlsxWriter:
         page_setup(ws, spec)
         ws._awb_wraps = tuple(c.wrap for c in spec.columns)
         ws._awb_chars = tuple(chars_per_line(c.width) for c in spec.columns)
-        ws._values_to_row = self._emitter(ws)  # our cells, see the module docstring
+        ws._values_to_row = _as_prepared  # our rows, see the module docstring
         header = []
         for name in spec.header:
             cell = Cell(ws, row=1, column=1)
@@ -308,6 +310,8 @@ class XlsxWriter:
         height = row_height(spec.header, (True,) * len(spec.columns), ws._awb_chars)
         if height:
             ws.row_dimensions[1].height = height
+        ws._get_writer()  # what the first append does (the sheet's top: views, columns), then ours
+        install_row_writer(ws, len(spec.columns))
         ws.append(header)
         return ws
 
@@ -349,7 +353,9 @@ class XlsxWriter:
                 if escaped:
                     value = escape_illegal(value)
                 quoted = value[0] in FORMULA_LEADS or value in _ERROR_CODES
-                if quoted or escaped or wraps[i]:
+                if wraps[i] and not (quoted or escaped):  # most text of the largest sheets
+                    out[i] = StyledText(value, self._wrap_style)
+                elif quoted or escaped:
                     cell = Cell(ws, row=row_idx, column=i + 1)
                     cell._value, cell.data_type = value, "s"
                     if quoted:
@@ -382,27 +388,6 @@ class XlsxWriter:
                 )
         return out
 
-    @staticmethod
-    def _emitter(ws: Any) -> Callable[[Sequence[Any], int], Iterator[Cell]]:
-        """openpyxl's ``_values_to_row`` for prepared rows: no second check of each string."""
-
-        def cells(values: Sequence[Any], row_idx: int) -> Iterator[Cell]:
-            plain = Cell(ws, row=row_idx, column=1)
-            for col_idx, value in enumerate(values, 1):
-                if value is None:
-                    continue
-                kind = type(value)
-                if kind is Cell:
-                    value.row, value.column = row_idx, col_idx
-                    yield value
-                    continue
-                plain._value = value
-                plain.data_type = "s" if kind is str else ("b" if kind is bool else "n")
-                plain.column = col_idx
-                yield plain
-
-        return cells
-
     def discard(self) -> None:
         """Throw the unsaved workbook away: close every sheet's stream and remove its temporary file."""
         for ws in self.workbook.worksheets:
@@ -417,3 +402,8 @@ class XlsxWriter:
                 if writer is not None:
                     writer.cleanup()
         self._reserved.clear()
+
+
+def _as_prepared(values: Sequence[Any], row_idx: int) -> Sequence[Any]:
+    """``_values_to_row`` of our sheets: the row as :meth:`XlsxWriter._prepare` made it."""
+    return values
