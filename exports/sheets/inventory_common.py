@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from exports.xlsx_writer import SheetSpec
 
 Row = tuple[object, ...]
+_HALF_LIMIT = CELL_LIMIT // 2  # a string this short fits a cell however Excel counts it
 
 
 class Cells:
@@ -35,7 +36,7 @@ class Cells:
     def __call__(self, values: Mapping[str, object]) -> Row:
         if not values.keys() <= self._names:
             raise KeyError(f"not columns of the sheet: {sorted(set(values) - self._names)}")
-        return tuple(values.get(name) for name in self.header)
+        return tuple(map(values.get, self.header))
 
     def index(self, *names: str) -> tuple[int, ...]:
         return tuple(self._index[n] for n in names)
@@ -88,7 +89,10 @@ def fit_row(row: Row, *, keep: Sequence[int], mark: int | None = None) -> Iterat
     first part of each, each following row the next parts, with the ``keep`` columns repeated (so
     filters and sorting keep the rows together) and, in column ``mark``, "continued (k of n)".
     """
-    if not any(_too_long(v) for v in row):
+    for v in row:  # a plain loop: this runs for every row of the largest sheets
+        if type(v) is str and len(v) > _HALF_LIMIT and excel_length(v) > CELL_LIMIT:
+            break
+    else:
         yield row
         return
     parts = [split_text(v) if isinstance(v, str) and _too_long(v) else None for v in row]

@@ -121,6 +121,7 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
         return found
 
     for source, successors in tg.graph.adj.items():
+        source_node = None
         for target, attrs in successors.items():
             edges: tuple[Edge, ...] = attrs["edges"]
             if all(e.kind in LEFT_OUT_KINDS for e in edges):
@@ -128,6 +129,8 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
             src, dst = node(source), node(target)
             if options.filters_accounts and not (src[3] or dst[3]):
                 continue
+            if source_node is None:
+                source_node = tg.node(source)
             for edge in edges:
                 if edge.kind in LEFT_OUT_KINDS:
                     continue
@@ -136,7 +139,7 @@ def _rows(data: PackData, options: ExportOptions) -> Iterator[Row]:
                         "From": src[0],
                         "To": dst[0],
                         "Relationship": _KIND_WORDS.get(edge.kind, edge.kind.replace("_", " ")),
-                        "Scope": _scope_words(edge, tg.node(source)),
+                        "Scope": _scope_words(edge, source_node),
                         "Conditions": conditions_text(edge.conditions),
                         "From kind": src[1],
                         "From account": src[2],
